@@ -1,0 +1,346 @@
+/**
+ * The session machine: one actor per resource, each invoked by the state that needs it, so that
+ * every way out of a session (stop(), server close, network drop, mic loss, timeout) tears down
+ * the same way: leaving the state stops the actor, and the actor's cleanup releases the resource.
+ *
+ *   disconnected ─START─▶ session (AudioContext, microphone)
+ *                           ├─ microphone            waiting for the mic and the worklets
+ *                           └─ online (socket)
+ *                                ├─ connecting       socket opening, waiting for initiation metadata
+ *                                └─ connected (playback)
+ *                                     ├─ listening
+ *                                     ├─ agentSpeaking   playback worklet reports audio playing
+ *                                     └─ interrupted     playback flushed, stale audio dropped
+ */
+import { assign, emit, enqueueActions, sendTo, setup } from 'xstate';
+import { microphoneActor, type MicrophoneEvent } from './actors/microphone';
+import { playbackActor, type PlaybackEvent } from './actors/playback';
+import { socketActor, type SocketEvent } from './actors/socket';
+import { closeAudioContext, openAudioContext } from './audio/context';
+import type { Meters } from './audio/meters';
+import { PerfVoiceError, redact } from './errors';
+import { DEFAULT_FORMAT, connectionUrl, encodePong, type AudioFormat, type ServerMessage } from './protocol';
+import type { Role, TranscriptTurn } from './types';
+
+/** Options after defaults are applied. */
+export interface SessionOptions {
+  apiKey: string;
+  agentId: string;
+  wsUrl: string;
+  chunkSize: number;
+  connectTimeoutMs: number;
+  inputDeviceId: string | undefined;
+}
+
+/** How the socket ended, as reported by the `disconnected` event. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+export interface SessionContext {
+  options: SessionOptions;
+  meters: Meters;
+  audio: AudioContext | null;
+  conversationId: string | null;
+  outputFormat: AudioFormat;
+  /** Agent audio with an event_id below this belongs to an interrupted response and is dropped. */
+  dropBelow: number;
+  /** Set by an interruption: the next agent response starts a new transcript turn. */
+  agentCut: boolean;
+  muted: boolean;
+  volume: number;
+  transcript: readonly TranscriptTurn[];
+  /** The last error of this session, for the state snapshot. */
+  error: Error | null;
+  /** Why the session ended before it was established: what a pending start() rejects with. */
+  failure: Error | null;
+  close: CloseInfo | null;
+}
+
+export type SessionEvent =
+  | { type: 'START' }
+  | { type: 'STOP' }
+  | { type: 'SET_MUTED'; muted: boolean }
+  | { type: 'SET_VOLUME'; volume: number }
+  | SocketEvent
+  | MicrophoneEvent
+  | PlaybackEvent;
+
+/** Events the machine emits; the PerfVoice class turns them into its documented events. */
+export type SessionEmitted =
+  | { type: 'transcript'; role: Role; text: string }
+  | { type: 'error'; error: Error }
+  | { type: 'interruption' }
+  | { type: 'message'; message: ServerMessage };
+
+/** Narrows an event inside a named action; each action is only wired to the events it names. */
+const as = <T extends SessionEvent['type']>(event: SessionEvent) => event as Extract<SessionEvent, { type: T }>;
+
+const addTurn = (turns: readonly TranscriptTurn[], role: Role, text: string): readonly TranscriptTurn[] => [
+  ...turns,
+  { role, text, at: Date.now() },
+];
+
+/** Records an error of this session and reports it through the `error` event. */
+const report = (make: (context: SessionContext, event: SessionEvent) => Error, ends = false) =>
+  enqueueActions<SessionContext, SessionEvent, undefined, SessionEvent, never, never, never, never, SessionEmitted>(
+    ({ context, event, enqueue }) => {
+      const error = make(context, event);
+      enqueue.assign(
+        ends
+          ? // A session that never got established makes start() reject with this error.
+            { error, failure: context.conversationId ? null : error, close: context.close ?? { code: 1000, reason: error.message } }
+          : { error },
+      );
+      enqueue.emit({ type: 'error', error });
+    },
+  );
+
+export const sessionMachine = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    emitted: {} as SessionEmitted,
+    input: {} as { options: SessionOptions; meters: Meters },
+  },
+  actors: { socket: socketActor, microphone: microphoneActor, playback: playbackActor },
+  actions: {
+    openAudio: assign({ audio: () => openAudioContext() }),
+    closeAudio: assign(({ context }) => {
+      closeAudioContext(context.audio);
+      return { audio: null };
+    }),
+    reset: assign({
+      conversationId: null,
+      outputFormat: DEFAULT_FORMAT,
+      dropBelow: 0,
+      agentCut: false,
+      transcript: [],
+      error: null,
+      failure: null,
+      close: null,
+    }),
+    /** Ends the session because audio failed (mic denied or unplugged, no Web Audio, worklet error). */
+    audioFailed: report((_, event) => as<'mic.failed' | 'playback.failed'>(event).error, true),
+    stopped: assign({
+      close: { code: 1000, reason: '' },
+      failure: ({ context }) =>
+        context.conversationId ? null : new PerfVoiceError('stopped', 'stop() was called before the session was established.'),
+    }),
+    socketClosed: enqueueActions(({ context, event, enqueue }) => {
+      const { code, reason: raw, opened } = as<'socket.closed'>(event);
+      const reason = redact(raw, context.options.apiKey);
+      enqueue.assign({ close: { code, reason } });
+      if (code === 1000 && context.conversationId) return;
+      const detail = opened ? `closed with code ${code}${reason ? `: ${reason}` : ''}` : 'could not open';
+      const error = context.conversationId
+        ? new PerfVoiceError('connection_lost', `The connection to the agent was lost (${detail}).`)
+        : new PerfVoiceError(
+            'connection_failed',
+            `WebSocket connection failed (${detail}). Check the API key, agent ID, wsUrl and your network connection.`,
+          );
+      enqueue.assign({ error, failure: context.conversationId ? null : error });
+      enqueue.emit({ type: 'error', error });
+    }),
+    connectTimedOut: report(
+      (context) =>
+        new PerfVoiceError(
+          'connect_timeout',
+          `The agent was not ready within ${context.options.connectTimeoutMs} ms (no conversation_initiation_metadata). ` +
+            'Check the agent ID and wsUrl, or raise connectTimeoutMs.',
+        ),
+      true,
+    ),
+    pong: sendTo('socket', ({ event }) => ({ type: 'socket.send' as const, data: encodePong(as<'server.ping'>(event).eventId) })),
+    connect: assign(({ event }) =>
+      event.type === 'server.metadata'
+        ? { conversationId: event.conversationId, outputFormat: event.outputFormat }
+        : {},
+    ),
+    forwardChunk: sendTo('socket', ({ event }) => ({ type: 'socket.send' as const, data: as<'mic.chunk'>(event).data })),
+    enqueueAudio: sendTo('playback', ({ event }) => ({ type: 'playback.enqueue' as const, audio: as<'server.audio'>(event).audio })),
+    interrupt: enqueueActions(({ context, event, enqueue }) => {
+      // Flush first: the listener of the `interruption` event should already hear silence.
+      enqueue.sendTo('playback', { type: 'playback.flush' });
+      enqueue.assign({ dropBelow: Math.max(context.dropBelow, as<'server.interruption'>(event).eventId), agentCut: true });
+      enqueue.emit({ type: 'interruption' });
+    }),
+    agentResponse: enqueueActions(({ context, event, enqueue }) => {
+      const { text } = as<'server.agentResponse'>(event);
+      const turns = context.transcript;
+      const last = turns[turns.length - 1];
+      // Consecutive agent responses form one turn until the user speaks or interrupts.
+      enqueue.assign(
+        last?.role === 'agent' && !context.agentCut
+          ? { transcript: [...turns.slice(0, -1), { ...last, text: `${last.text} ${text}` }] }
+          : { transcript: addTurn(turns, 'agent', text), agentCut: false },
+      );
+      enqueue.emit({ type: 'transcript', role: 'agent', text });
+    }),
+    agentCorrection: assign(({ context, event }) => {
+      const { original, corrected } = as<'server.agentCorrection'>(event);
+      const turns = context.transcript;
+      for (let i = turns.length - 1; i >= 0; i--) {
+        const turn = turns[i];
+        const at = turn.role === 'agent' ? turn.text.lastIndexOf(original) : -1;
+        if (at >= 0) {
+          const text = turn.text.slice(0, at) + corrected + turn.text.slice(at + original.length);
+          return { transcript: [...turns.slice(0, i), { ...turn, text }, ...turns.slice(i + 1)] };
+        }
+      }
+      return {};
+    }),
+    userTranscript: enqueueActions(({ context, event, enqueue }) => {
+      const { text } = as<'server.userTranscript'>(event);
+      enqueue.assign({ transcript: addTurn(context.transcript, 'user', text) });
+      enqueue.emit({ type: 'transcript', role: 'user', text });
+    }),
+    reportUnknown: emit(({ event }) => ({ type: 'message' as const, message: as<'server.unknown'>(event).raw })),
+    reportInvalid: report(
+      (_, event) => new PerfVoiceError('invalid_message', `Ignored a malformed server message (${as<'server.invalid'>(event).reason}).`),
+    ),
+    reportServerError: report((context, event) => {
+      const { code, message } = as<'server.error'>(event);
+      return new PerfVoiceError('server_error', redact(`Server error${code === null ? '' : ` ${code}`}: ${message}`, context.options.apiKey));
+    }),
+    reportOverflow: report(
+      (_, event) =>
+        new PerfVoiceError(
+          'playback_overflow',
+          `More than 120 s of agent audio was queued; dropped the oldest ${Math.round(as<'playback.overflow'>(event).droppedMs)} ms.`,
+        ),
+    ),
+    setMuted: assign({ muted: ({ event }) => as<'SET_MUTED'>(event).muted }),
+    forwardMuted: sendTo('microphone', ({ event }) => ({ type: 'mic.mute' as const, muted: as<'SET_MUTED'>(event).muted })),
+    setVolume: assign({ volume: ({ event }) => as<'SET_VOLUME'>(event).volume }),
+    forwardVolume: sendTo('playback', ({ event }) => ({ type: 'playback.volume' as const, volume: as<'SET_VOLUME'>(event).volume })),
+  },
+  guards: {
+    isFresh: ({ context, event }) => as<'server.audio'>(event).eventId >= context.dropBelow,
+  },
+  delays: {
+    connectTimeout: ({ context }) => context.options.connectTimeoutMs,
+  },
+}).createMachine({
+  id: 'perfvoice',
+  context: ({ input }) => ({
+    options: input.options,
+    meters: input.meters,
+    audio: null,
+    conversationId: null,
+    outputFormat: DEFAULT_FORMAT,
+    dropBelow: 0,
+    agentCut: false,
+    muted: false,
+    volume: 1,
+    transcript: [],
+    error: null,
+    failure: null,
+    close: null,
+  }),
+  initial: 'disconnected',
+  on: {
+    SET_MUTED: { actions: 'setMuted' },
+    SET_VOLUME: { actions: 'setVolume' },
+  },
+  states: {
+    disconnected: {
+      on: { START: { target: 'session', actions: 'reset' } },
+    },
+    session: {
+      // The AudioContext is created here, synchronously inside start(), to satisfy user-gesture rules.
+      entry: 'openAudio',
+      exit: 'closeAudio',
+      invoke: {
+        id: 'microphone',
+        src: 'microphone',
+        input: ({ context }) => ({
+          audio: context.audio,
+          chunkSize: context.options.chunkSize,
+          deviceId: context.options.inputDeviceId,
+          muted: context.muted,
+          meters: context.meters,
+        }),
+      },
+      on: {
+        STOP: { target: 'disconnected', actions: 'stopped' },
+        'mic.failed': { target: 'disconnected', actions: 'audioFailed' },
+        SET_MUTED: { actions: ['setMuted', 'forwardMuted'] },
+      },
+      initial: 'microphone',
+      states: {
+        microphone: {
+          tags: 'connecting',
+          on: { 'mic.ready': 'online' },
+        },
+        online: {
+          invoke: {
+            id: 'socket',
+            src: 'socket',
+            input: ({ context }) => ({
+              url: connectionUrl(context.options.wsUrl, context.options.apiKey, context.options.agentId),
+            }),
+          },
+          on: {
+            'socket.closed': { target: '#perfvoice.disconnected', actions: 'socketClosed' },
+            'server.ping': { actions: 'pong' },
+            'server.error': { actions: 'reportServerError' },
+            'server.invalid': { actions: 'reportInvalid' },
+            'server.unknown': { actions: 'reportUnknown' },
+          },
+          initial: 'connecting',
+          states: {
+            connecting: {
+              tags: 'connecting',
+              after: { connectTimeout: { target: '#perfvoice.disconnected', actions: 'connectTimedOut' } },
+              on: { 'server.metadata': { target: 'connected', actions: 'connect' } },
+            },
+            connected: {
+              tags: 'connected',
+              invoke: {
+                id: 'playback',
+                src: 'playback',
+                input: ({ context }) => ({
+                  audio: context.audio,
+                  format: context.outputFormat,
+                  volume: context.volume,
+                  meters: context.meters,
+                }),
+              },
+              on: {
+                // Audio leaves only from here: nothing is sent before the initiation metadata.
+                'mic.chunk': { actions: 'forwardChunk' },
+                'server.audio': { guard: 'isFresh', actions: 'enqueueAudio' },
+                'server.interruption': { target: '.interrupted', actions: 'interrupt' },
+                'server.agentResponse': { actions: 'agentResponse' },
+                'server.agentCorrection': { actions: 'agentCorrection' },
+                'server.userTranscript': { actions: 'userTranscript' },
+                'playback.overflow': { actions: 'reportOverflow' },
+                'playback.failed': { target: '#perfvoice.disconnected', actions: 'audioFailed' },
+                SET_VOLUME: { actions: ['setVolume', 'forwardVolume'] },
+              },
+              initial: 'listening',
+              states: {
+                listening: {
+                  on: { 'playback.started': 'agentSpeaking' },
+                },
+                agentSpeaking: {
+                  tags: 'speaking',
+                  on: { 'playback.drained': 'listening' },
+                },
+                interrupted: {
+                  tags: 'interrupted',
+                  on: {
+                    'playback.started': 'agentSpeaking',
+                    'server.userTranscript': { target: 'listening', actions: 'userTranscript' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+});
