@@ -1,0 +1,117 @@
+/**
+ * Fakes for the session machine's resources, swapped in with machine.provide(): each records the
+ * commands it receives and lets a test send events back as the real actor would.
+ */
+import { assign, fromCallback, type AnyEventObject } from 'xstate';
+import { sessionMachine } from '../../core/machine';
+import { PerfVoice } from '../../core/perf-voice';
+import type { PerfVoiceOptions } from '../../core/types';
+import { parseServerMessage, type AudioFormat } from '../../core/protocol';
+
+export interface FakeResource<Command = AnyEventObject, Input = unknown> {
+  /** Commands the actor received, oldest first. */
+  received: Command[];
+  /** The input of the current (or last) run. */
+  input: Input | undefined;
+  starts: number;
+  stops: number;
+  live: boolean;
+  /** Sends an event to the machine, as the actor would. Throws if the actor is not running. */
+  send(event: AnyEventObject): void;
+}
+
+function fakeResource<Command extends AnyEventObject, Input>() {
+  let sendBack: ((event: AnyEventObject) => void) | null = null;
+  const fake: FakeResource<Command, Input> = {
+    received: [],
+    input: undefined,
+    starts: 0,
+    stops: 0,
+    get live() {
+      return sendBack !== null;
+    },
+    send(event) {
+      if (!sendBack) throw new Error(`fake actor is not running (event ${event.type})`);
+      sendBack(event);
+    },
+  };
+  const logic = fromCallback<Command, Input>(({ input, sendBack: back, receive }) => {
+    fake.input = input;
+    fake.starts++;
+    sendBack = back as (event: AnyEventObject) => void;
+    receive((command) => fake.received.push(command));
+    return () => {
+      fake.stops++;
+      sendBack = null;
+    };
+  });
+  return { fake, logic };
+}
+
+export interface FakeAudioContext {
+  closed: boolean;
+}
+
+/** A session machine whose socket, microphone, playback and AudioContext are all fakes. */
+export function fakeSession() {
+  const socket = fakeResource<{ type: 'socket.send'; data: string }, { url: string }>();
+  const microphone = fakeResource<{ type: 'mic.mute'; muted: boolean }, { chunkSize: number; muted: boolean }>();
+  const playback = fakeResource<AnyEventObject, { format: string; volume: number }>();
+  const contexts: FakeAudioContext[] = [];
+  const machine = sessionMachine.provide({
+    actors: { socket: socket.logic, microphone: microphone.logic, playback: playback.logic } as never,
+    actions: {
+      openAudio: assign({
+        audio: () => {
+          const context: FakeAudioContext = { closed: false };
+          contexts.push(context);
+          return context as unknown as AudioContext;
+        },
+      }),
+      closeAudio: assign(({ context }) => {
+        if (context.audio) (context.audio as unknown as FakeAudioContext).closed = true;
+        return { audio: null };
+      }),
+    },
+  });
+  /** Text frames the socket was asked to send. */
+  const sent = () => socket.fake.received.map((command) => command.data);
+  return { machine, socket: socket.fake, microphone: microphone.fake, playback: playback.fake, contexts, sent };
+}
+
+export const OPTIONS: PerfVoiceOptions = { apiKey: 'pk_live_SECRET123', agentId: 'agent_1', wsUrl: 'ws://127.0.0.1:1/v1' };
+
+/** A PerfVoice wired to fakes, plus a log of every event it fires, in order. */
+export function fakeVoice(options: Partial<PerfVoiceOptions> = {}) {
+  const session = fakeSession();
+  const voice = new PerfVoice({ ...OPTIONS, ...options }, { machine: session.machine });
+  const events: unknown[][] = [];
+  for (const name of ['transcript', 'connected', 'disconnected', 'status', 'error', 'interruption', 'message'] as const) {
+    voice.on(name, ((...args: unknown[]) => events.push([name, ...args])) as never);
+  }
+  return { voice, events, ...session };
+}
+
+/** Wire messages, as a server sends them. */
+export const wire = {
+  metadata: (conversationId = 'conv_1', format = 'pcm_16000') => ({
+    type: 'conversation_initiation_metadata',
+    conversation_initiation_metadata_event: {
+      conversation_id: conversationId,
+      agent_output_audio_format: format,
+      user_input_audio_format: 'pcm_16000',
+    },
+  }),
+  audio: (eventId: number, audio = 'AAAAAA==') => ({ type: 'audio', audio_event: { audio_base_64: audio, event_id: eventId } }),
+  ping: (eventId: number, pingMs: number | null = 20) => ({ type: 'ping', ping_event: { event_id: eventId, ping_ms: pingMs } }),
+  interruption: (eventId: number) => ({ type: 'interruption', interruption_event: { event_id: eventId } }),
+  agent: (text: string) => ({ type: 'agent_response', agent_response_event: { agent_response: text } }),
+  user: (text: string) => ({ type: 'user_transcript', user_transcription_event: { user_transcript: text } }),
+  correction: (original: string, corrected: string) => ({
+    type: 'agent_response_correction',
+    agent_response_correction_event: { original_agent_response: original, corrected_agent_response: corrected },
+  }),
+};
+
+/** What the socket actor makes of a server message: the machine event it sends back. */
+export const fromServer = (message: unknown, format?: AudioFormat) => parseServerMessage(JSON.stringify(message), format);
