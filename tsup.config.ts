@@ -1,5 +1,5 @@
 import { defineConfig } from 'tsup';
-import { workletEsbuildPlugin } from './build/worklet-plugin';
+import { workletEsbuildPlugin } from './build/worklet-plugin.ts';
 
 export default defineConfig([
   {

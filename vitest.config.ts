@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { workletVitePlugin } from './build/worklet-plugin';
+import { workletVitePlugin } from './build/worklet-plugin.ts';
 
 export default defineConfig({
   plugins: [workletVitePlugin()],
