@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 import { workletEsbuildPlugin } from './build/worklet-plugin.ts';
 
@@ -8,8 +9,7 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
-    target: 'es2020',
+    target: 'es2022',
     platform: 'browser',
     esbuildPlugins: [workletEsbuildPlugin()],
   },
@@ -18,10 +18,26 @@ export default defineConfig([
     entry: { 'perfvoice.global': 'core/global.ts' },
     format: ['iife'],
     outExtension: () => ({ js: '.js' }),
-    minify: true,
-    target: 'es2020',
+    // terser compresses about 4% better than esbuild here: it pays for itself under the size budget.
+    minify: 'terser',
+    terserOptions: { ecma: 2020, compress: { passes: 3, pure_getters: true }, mangle: true },
+    target: 'es2022',
     platform: 'browser',
     noExternal: [/.*/],
     esbuildPlugins: [workletEsbuildPlugin()],
+  },
+  {
+    // perfvoice/testing: the local agent, Node only. ws is bundled so users need nothing else.
+    entry: { index: 'testing/index.ts', cli: 'testing/cli.ts' },
+    outDir: 'dist/testing',
+    format: ['esm'],
+    dts: { entry: { index: 'testing/index.ts' } },
+    sourcemap: true,
+    platform: 'node',
+    target: 'node18',
+    noExternal: ['ws'],
+    // ws is CommonJS and requires Node built-ins; give the ESM bundle a require of its own.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    onSuccess: async () => cpSync('testing/assets', 'dist/testing/assets', { recursive: true }),
   },
 ]);

@@ -74,6 +74,18 @@ export type SessionEmitted =
   | { type: 'interruption' }
   | { type: 'message'; message: ServerMessage };
 
+/** What every session starts with; mute and volume carry over between sessions. */
+const fresh = () => ({
+  conversationId: null,
+  outputFormat: DEFAULT_FORMAT,
+  dropBelow: 0,
+  agentCut: false,
+  transcript: [] as readonly TranscriptTurn[],
+  error: null,
+  failure: null,
+  close: null,
+});
+
 /** Narrows an event inside a named action; each action is only wired to the events it names. */
 const as = <T extends SessionEvent['type']>(event: SessionEvent) => event as Extract<SessionEvent, { type: T }>;
 
@@ -111,16 +123,7 @@ export const sessionMachine = setup({
       closeAudioContext(context.audio);
       return { audio: null };
     }),
-    reset: assign({
-      conversationId: null,
-      outputFormat: DEFAULT_FORMAT,
-      dropBelow: 0,
-      agentCut: false,
-      transcript: [],
-      error: null,
-      failure: null,
-      close: null,
-    }),
+    reset: assign(() => fresh()),
     /** Ends the session because audio failed (mic denied or unplugged, no Web Audio, worklet error). */
     audioFailed: report((_, event) => as<'mic.failed' | 'playback.failed'>(event).error, true),
     stopped: assign({
@@ -224,21 +227,7 @@ export const sessionMachine = setup({
   },
 }).createMachine({
   id: 'perfvoice',
-  context: ({ input }) => ({
-    options: input.options,
-    meters: input.meters,
-    audio: null,
-    conversationId: null,
-    outputFormat: DEFAULT_FORMAT,
-    dropBelow: 0,
-    agentCut: false,
-    muted: false,
-    volume: 1,
-    transcript: [],
-    error: null,
-    failure: null,
-    close: null,
-  }),
+  context: ({ input }) => ({ ...input, audio: null, muted: false, volume: 1, ...fresh() }),
   initial: 'disconnected',
   on: {
     SET_MUTED: { actions: 'setMuted' },

@@ -45,12 +45,12 @@ function resolveOptions(options: PerfVoiceOptions): SessionOptions {
  * ```
  */
 export class PerfVoice {
-  private readonly actor: Actor<typeof sessionMachine>;
-  private readonly meters = createMeters();
-  private readonly listeners = new Map<PerfVoiceEvent, Set<Listener>>();
-  private readonly subscribers = new Set<(state: PerfVoiceState) => void>();
-  private state: PerfVoiceState;
-  private pending: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  readonly #actor: Actor<typeof sessionMachine>;
+  readonly #meters = createMeters();
+  readonly #listeners = new Map<PerfVoiceEvent, Set<Listener>>();
+  readonly #subscribers = new Set<(state: PerfVoiceState) => void>();
+  #state: PerfVoiceState;
+  #pending: { resolve: () => void; reject: (error: Error) => void } | null = null;
 
   /**
    * @throws TypeError when `apiKey` or `agentId` is missing, or `wsUrl` is not a `ws:`/`wss:` URL.
@@ -58,22 +58,22 @@ export class PerfVoice {
    */
   constructor(options: PerfVoiceOptions, internals: { machine?: typeof sessionMachine } = {}) {
     const resolved = resolveOptions(options);
-    this.actor = createActor(internals.machine ?? sessionMachine, {
-      input: { options: resolved, meters: this.meters },
+    this.#actor = createActor(internals.machine ?? sessionMachine, {
+      input: { options: resolved, meters: this.#meters },
       inspect: options.inspect,
     });
-    this.state = toState(this.actor.getSnapshot());
-    this.actor.on('*', (event: SessionEmitted) => {
-      if (event.type === 'transcript') this.emit('transcript', event.role, event.text);
-      else if (event.type === 'error') this.emit('error', event.error);
-      else if (event.type === 'interruption') this.emit('interruption');
-      else this.emit('message', event.message);
+    this.#state = toState(this.#actor.getSnapshot());
+    this.#actor.on('*', (event: SessionEmitted) => {
+      if (event.type === 'transcript') this.#emit('transcript', event.role, event.text);
+      else if (event.type === 'error') this.#emit('error', event.error);
+      else if (event.type === 'interruption') this.#emit('interruption');
+      else this.#emit('message', event.message);
     });
-    this.actor.subscribe({
-      next: () => this.update(),
+    this.#actor.subscribe({
+      next: () => this.#update(),
       error: (error) => console.error('[perfvoice] internal error', error),
     });
-    this.actor.start();
+    this.#actor.start();
   }
 
   /**
@@ -87,50 +87,50 @@ export class PerfVoice {
    * error when `stop()` is called first.
    */
   start(): Promise<void> {
-    const { status } = this.state;
+    const { status } = this.#state;
     if (status !== 'disconnected') {
       return Promise.reject(new PerfVoiceError('already_active', status === 'connecting' ? 'Already connecting' : 'Already connected'));
     }
     const started = new Promise<void>((resolve, reject) => {
-      this.pending = { resolve, reject };
+      this.#pending = { resolve, reject };
     });
     // Synchronous: the AudioContext is created and resumed here, inside the caller's user gesture.
-    this.actor.send({ type: 'START' });
+    this.#actor.send({ type: 'START' });
     return started;
   }
 
   /** Ends the conversation at once: stops playback, releases the microphone, closes the socket. */
   stop(): void {
-    this.actor.send({ type: 'STOP' });
+    this.#actor.send({ type: 'STOP' });
   }
 
   /** Adds an event listener. Returns a function that removes it. */
   on<E extends PerfVoiceEvent>(event: E, callback: PerfVoiceEventMap[E]): () => void {
     if (!EVENTS.includes(event)) throw new TypeError(`PerfVoice: unknown event "${event}". Events: ${EVENTS.join(', ')}.`);
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
     set.add(callback);
     return () => this.off(event, callback);
   }
 
   /** Removes an event listener added with `on`. */
   off<E extends PerfVoiceEvent>(event: E, callback: PerfVoiceEventMap[E]): void {
-    this.listeners.get(event)?.delete(callback);
+    this.#listeners.get(event)?.delete(callback);
   }
 
   /** Current status: 'disconnected', 'connecting' or 'connected'. */
   get status(): Status {
-    return this.state.status;
+    return this.#state.status;
   }
 
   /** Current session ID (null unless connected). */
   get conversationId(): string | null {
-    return this.state.conversationId;
+    return this.#state.conversationId;
   }
 
   /** 'speaking' while agent audio is playing, else 'listening'. */
   get mode(): Mode {
-    return this.state.mode;
+    return this.#state.mode;
   }
 
   /**
@@ -140,65 +140,65 @@ export class PerfVoice {
    */
   readonly subscribe = (listener: (state: PerfVoiceState) => void): (() => void) => {
     const entry = (state: PerfVoiceState) => listener(state);
-    this.subscribers.add(entry);
-    this.call('subscribe', entry, [this.state]);
-    return () => void this.subscribers.delete(entry);
+    this.#subscribers.add(entry);
+    this.#call('subscribe', entry, [this.#state]);
+    return () => void this.#subscribers.delete(entry);
   };
 
   /** The current state object (the same object until something changes). Bound. */
-  readonly getSnapshot = (): PerfVoiceState => this.state;
+  readonly getSnapshot = (): PerfVoiceState => this.#state;
 
   /** Mutes or unmutes the microphone. While muted, silence is still streamed, as servers expect. */
   setMuted(muted: boolean): void {
-    this.actor.send({ type: 'SET_MUTED', muted: !!muted });
+    this.#actor.send({ type: 'SET_MUTED', muted: !!muted });
   }
 
   /** Sets the agent's playback volume, 0 (silent) to 1 (full). */
   setVolume(volume: number): void {
     if (typeof volume !== 'number' || Number.isNaN(volume)) throw new TypeError('PerfVoice: volume must be a number from 0 to 1.');
-    this.actor.send({ type: 'SET_VOLUME', volume: Math.min(1, Math.max(0, volume)) });
+    this.#actor.send({ type: 'SET_VOLUME', volume: Math.min(1, Math.max(0, volume)) });
   }
 
   /** Microphone level now, 0..1 (dB scale: 0 at -60 dBFS, 1 at full scale); 0 when not capturing. */
   getInputLevel(): number {
-    return this.meters.input?.() ?? 0;
+    return this.#meters.input?.() ?? 0;
   }
 
   /** Agent playback level now, 0..1 (same scale as `getInputLevel`); 0 when silent. */
   getOutputLevel(): number {
-    return this.meters.output?.() ?? 0;
+    return this.#meters.output?.() ?? 0;
   }
 
-  private update(): void {
-    const previous = this.state;
-    const snapshot = this.actor.getSnapshot();
+  #update(): void {
+    const previous = this.#state;
+    const snapshot = this.#actor.getSnapshot();
     const state = toState(snapshot, previous);
     if (state === previous) return;
-    this.state = state;
+    this.#state = state;
     if (state.status !== previous.status) {
-      this.emit('status', state.status);
-      const pending = this.pending;
+      this.#emit('status', state.status);
+      const pending = this.#pending;
       if (state.status === 'connected') {
-        this.emit('connected', state.conversationId as string);
-        this.pending = null;
+        this.#emit('connected', state.conversationId as string);
+        this.#pending = null;
         pending?.resolve();
       } else if (state.status === 'disconnected') {
         const { close, failure } = snapshot.context;
-        this.emit('disconnected', close?.code ?? 1000, close?.reason ?? '');
-        this.pending = null;
+        this.#emit('disconnected', close?.code ?? 1000, close?.reason ?? '');
+        this.#pending = null;
         pending?.reject(failure ?? new PerfVoiceError('stopped', 'The session ended before it was established.'));
       }
     }
-    for (const subscriber of [...this.subscribers]) this.call('subscribe', subscriber, [state]);
+    for (const subscriber of [...this.#subscribers]) this.#call('subscribe', subscriber, [state]);
   }
 
-  private emit<E extends PerfVoiceEvent>(event: E, ...args: Parameters<PerfVoiceEventMap[E]>): void {
-    const set = this.listeners.get(event);
-    if (set) for (const listener of [...set]) this.call(event, listener, args);
+  #emit<E extends PerfVoiceEvent>(event: E, ...args: Parameters<PerfVoiceEventMap[E]>): void {
+    const set = this.#listeners.get(event);
+    if (set) for (const listener of [...set]) this.#call(event, listener, args);
   }
 
   /** A listener that throws must not break the session: report it and carry on. */
-  private call(name: string, listener: Listener, args: unknown[]): void {
+  #call(name: string, listener: Listener, args: unknown[]): void {
     try {
       (listener as (...a: unknown[]) => void)(...args);
     } catch (error) {

@@ -6,13 +6,9 @@
  * Returns null where Web Audio is missing; the microphone actor then reports a clear error.
  */
 export function openAudioContext(): AudioContext | null {
-  const Context =
-    typeof AudioContext === 'function'
-      ? AudioContext
-      : (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
-  if (!Context) return null;
   try {
-    const context = new Context({ latencyHint: 'interactive' });
+    // Every browser with AudioWorklet (which we need) has the unprefixed constructor.
+    const context = new AudioContext({ latencyHint: 'interactive' });
     if (context.state === 'suspended') context.resume().catch(() => {});
     return context;
   } catch {

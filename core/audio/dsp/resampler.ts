@@ -24,24 +24,24 @@ export class Resampler {
   /** Group delay of the filter, in output samples (0 for equal rates). */
   readonly delay: number;
   /** Up factor L: phase modulus, kept exact even when phases are quantised. */
-  private readonly L: number;
+  readonly #L: number;
   /** Down factor M. */
-  private readonly M: number;
+  readonly #M: number;
   /** Stored phases: L, or MAX_PHASES when L is larger. */
-  private readonly P: number;
+  readonly #P: number;
   /** Taps per phase; 0 means pass-through. */
-  private readonly K: number;
+  readonly #K: number;
   /** P phases × K taps, each phase time-reversed so it dots with the ring window oldest-first. */
-  private readonly h: Float32Array;
+  readonly #h: Float32Array;
   /**
    * Ring of the last K inputs, written twice (at w and w+K) so the K most
    * recent samples are always contiguous at b[w..w+K) — no wrap test in the
    * inner loop and any block size works.
    */
-  private readonly b: Float32Array;
-  private w = 0;
+  readonly #b: Float32Array;
+  #w = 0;
   /** Next output's position past the current input, in units of 1/L input sample. */
-  private t = 0;
+  #t = 0;
 
   constructor(inRate: number, outRate: number) {
     if (!(inRate > 0 && outRate > 0 && inRate % 1 === 0 && outRate % 1 === 0)) {
@@ -49,9 +49,9 @@ export class Resampler {
     }
     let a = inRate;
     for (let b = outRate, r; b; ) (r = a % b), (a = b), (b = r);
-    const L = (this.L = outRate / a);
-    this.M = inRate / a;
-    const P = (this.P = Math.min(L, MAX_PHASES));
+    const L = (this.#L = outRate / a);
+    this.#M = inRate / a;
+    const P = (this.#P = Math.min(L, MAX_PHASES));
     let K = 0;
     let N = 0;
     if (inRate !== outRate) {
@@ -62,9 +62,9 @@ export class Resampler {
       K = Math.ceil(((ATTEN - 7.95) / (2.285 * dw) + 1) / P);
       N = K * P;
     }
-    this.K = K;
-    const h = (this.h = new Float32Array(N));
-    this.b = new Float32Array(2 * K);
+    this.#K = K;
+    const h = (this.#h = new Float32Array(N));
+    this.#b = new Float32Array(2 * K);
     this.delay = N ? ((N - 1) / (2 * P)) * (outRate / inRate) : 0;
     if (!N) return;
 
@@ -91,12 +91,18 @@ export class Resampler {
    * number of samples written. `output.length` must be ≥ `maxOutput(input.length)`.
    */
   process(input: Float32Array, output: Float32Array): number {
-    const { L, M, P, K, h, b } = this;
+    const L = this.#L;
+    const M = this.#M;
+    const P = this.#P;
+    const K = this.#K;
+    const h = this.#h;
+    const b = this.#b;
     if (!K) {
       output.set(input);
       return input.length;
     }
-    let { w, t } = this;
+    let w = this.#w;
+    let t = this.#t;
     let n = 0;
     for (let i = 0; i < input.length; i++) {
       b[w] = b[w + K] = input[i];
@@ -110,19 +116,19 @@ export class Resampler {
       }
       t -= L;
     }
-    this.w = w;
-    this.t = t;
+    this.#w = w;
+    this.#t = t;
     return n;
   }
 
   /** Upper bound on the samples `process` writes for `inputLength` inputs, in any state. */
   maxOutput(inputLength: number): number {
-    return Math.floor((inputLength * this.L + this.M - 1) / this.M);
+    return Math.floor((inputLength * this.#L + this.#M - 1) / this.#M);
   }
 
   /** Clears history and phase, as if newly constructed. */
   reset(): void {
-    this.b.fill(0);
-    this.w = this.t = 0;
+    this.#b.fill(0);
+    this.#w = this.#t = 0;
   }
 }

@@ -20,34 +20,34 @@ export interface CaptureCommand {
 }
 
 export class CaptureProcessor extends AudioWorkletProcessor {
-  private readonly resampler = new Resampler(sampleRate, 16000);
-  private readonly resampled = new Float32Array(this.resampler.maxOutput(128));
-  private readonly bytes: Uint8Array;
-  private filled = 0;
-  private muted: boolean;
+  readonly #resampler = new Resampler(sampleRate, 16000);
+  readonly #resampled = new Float32Array(this.#resampler.maxOutput(128));
+  readonly #bytes: Uint8Array;
+  #filled = 0;
+  #muted: boolean;
 
   constructor({ processorOptions }: { processorOptions: CaptureOptions }) {
     super();
-    this.bytes = new Uint8Array(processorOptions.chunkSize * 2);
-    this.muted = processorOptions.muted;
+    this.#bytes = new Uint8Array(processorOptions.chunkSize * 2);
+    this.#muted = processorOptions.muted;
     this.port.onmessage = ({ data }: MessageEvent<CaptureCommand>) => {
-      this.muted = data.muted;
+      this.#muted = data.muted;
     };
   }
 
   process(inputs: Float32Array[][]): boolean {
     const channel = inputs[0]?.[0];
     if (!channel) return true;
-    const count = this.resampler.process(channel, this.resampled);
-    const bytes = this.bytes;
+    const count = this.#resampler.process(channel, this.#resampled);
+    const bytes = this.#bytes;
     for (let i = 0; i < count; i++) {
       // Muted still streams (silence): servers treat a silent stream as a live user.
-      const sample = this.muted ? 0 : floatToPcm16(this.resampled[i]);
-      bytes[this.filled++] = sample & 255;
-      bytes[this.filled++] = (sample >> 8) & 255;
-      if (this.filled === bytes.length) {
+      const sample = this.#muted ? 0 : floatToPcm16(this.#resampled[i]);
+      bytes[this.#filled++] = sample & 255;
+      bytes[this.#filled++] = (sample >> 8) & 255;
+      if (this.#filled === bytes.length) {
         this.port.postMessage(encodeAudioChunk(encodeBase64(bytes)));
-        this.filled = 0;
+        this.#filled = 0;
       }
     }
     return true;

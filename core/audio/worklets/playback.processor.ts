@@ -32,123 +32,123 @@ const FADE_SECONDS = 0.004;
 const STEP = 64;
 
 export class PlaybackProcessor extends AudioWorkletProcessor {
-  private readonly rate: number;
-  private readonly ulaw: boolean;
-  private readonly limit: number;
-  private readonly resampler: Resampler;
-  private readonly step = new Float32Array(STEP);
-  private readonly staged: Float32Array;
-  private readonly faded = new Float32Array(Math.ceil(sampleRate * FADE_SECONDS));
-  private chunks: Int16Array[] = [];
-  private head = 0;
-  private queued = 0;
-  private stagedAt = 0;
-  private stagedEnd = 0;
-  private fadedAt = 0;
-  private fadedEnd = 0;
-  private generation = 0;
-  private playing = false;
-  private overflowing = false;
+  readonly #rate: number;
+  readonly #ulaw: boolean;
+  readonly #limit: number;
+  readonly #resampler: Resampler;
+  readonly #step = new Float32Array(STEP);
+  readonly #staged: Float32Array;
+  readonly #faded = new Float32Array(Math.ceil(sampleRate * FADE_SECONDS));
+  #chunks: Int16Array[] = [];
+  #head = 0;
+  #queued = 0;
+  #stagedAt = 0;
+  #stagedEnd = 0;
+  #fadedAt = 0;
+  #fadedEnd = 0;
+  #generation = 0;
+  #playing = false;
+  #overflowing = false;
 
   constructor({ processorOptions }: { processorOptions: PlaybackOptions }) {
     super();
-    this.rate = processorOptions.rate;
-    this.ulaw = processorOptions.ulaw;
-    this.limit = processorOptions.maxSeconds * this.rate;
-    this.resampler = new Resampler(this.rate, sampleRate);
-    this.staged = new Float32Array(this.resampler.maxOutput(STEP));
+    this.#rate = processorOptions.rate;
+    this.#ulaw = processorOptions.ulaw;
+    this.#limit = processorOptions.maxSeconds * this.#rate;
+    this.#resampler = new Resampler(this.#rate, sampleRate);
+    this.#staged = new Float32Array(this.#resampler.maxOutput(STEP));
     this.port.onmessage = ({ data }: MessageEvent<PlaybackCommand>) => {
-      if (data.type === 'audio') this.enqueue(data.audio);
-      else this.flush(data.generation);
+      if (data.type === 'audio') this.#enqueue(data.audio);
+      else this.#flush(data.generation);
     };
   }
 
-  private report(report: PlaybackReport): void {
+  #report(report: PlaybackReport): void {
     this.port.postMessage(report);
   }
 
-  private enqueue(audio: string): void {
+  #enqueue(audio: string): void {
     const bytes = decodeBase64(audio);
     if (!bytes || !bytes.length) return;
-    const samples = this.ulaw ? Int16Array.from(bytes, ulawToPcm16) : pcm16LEToInt16(bytes);
-    this.chunks.push(samples);
-    this.queued += samples.length;
+    const samples = this.#ulaw ? Int16Array.from(bytes, ulawToPcm16) : pcm16LEToInt16(bytes);
+    this.#chunks.push(samples);
+    this.#queued += samples.length;
     let dropped = 0;
-    while (this.queued > this.limit) {
-      const chunk = this.chunks[0];
-      const drop = Math.min(chunk.length - this.head, this.queued - this.limit);
-      this.head += drop;
-      this.queued -= drop;
+    while (this.#queued > this.#limit) {
+      const chunk = this.#chunks[0];
+      const drop = Math.min(chunk.length - this.#head, this.#queued - this.#limit);
+      this.#head += drop;
+      this.#queued -= drop;
       dropped += drop;
-      if (this.head === chunk.length) {
-        this.chunks.shift();
-        this.head = 0;
+      if (this.#head === chunk.length) {
+        this.#chunks.shift();
+        this.#head = 0;
       }
     }
     // One report per overflow episode: a flood must not turn into a flood of error events.
-    if (dropped && !this.overflowing) {
-      this.overflowing = true;
-      this.report({ type: 'overflow', generation: this.generation, droppedMs: (dropped / this.rate) * 1000 });
+    if (dropped && !this.#overflowing) {
+      this.#overflowing = true;
+      this.#report({ type: 'overflow', generation: this.#generation, droppedMs: (dropped / this.#rate) * 1000 });
     }
   }
 
   /** Resamples the next step of queued audio into `staged`; false when the queue is empty. */
-  private refill(): boolean {
-    if (!this.queued) return false;
-    const chunk = this.chunks[0];
-    const count = Math.min(STEP, chunk.length - this.head);
-    for (let i = 0; i < count; i++) this.step[i] = pcm16ToFloat(chunk[this.head + i]);
-    this.head += count;
-    this.queued -= count;
-    if (this.head === chunk.length) {
-      this.chunks.shift();
-      this.head = 0;
+  #refill(): boolean {
+    if (!this.#queued) return false;
+    const chunk = this.#chunks[0];
+    const count = Math.min(STEP, chunk.length - this.#head);
+    for (let i = 0; i < count; i++) this.#step[i] = pcm16ToFloat(chunk[this.#head + i]);
+    this.#head += count;
+    this.#queued -= count;
+    if (this.#head === chunk.length) {
+      this.#chunks.shift();
+      this.#head = 0;
     }
-    this.stagedAt = 0;
-    this.stagedEnd = this.resampler.process(this.step.subarray(0, count), this.staged);
+    this.#stagedAt = 0;
+    this.#stagedEnd = this.#resampler.process(this.#step.subarray(0, count), this.#staged);
     return true;
   }
 
   /** Copies up to `length` samples of upcoming audio into `out`; returns how many. */
-  private render(out: Float32Array, length: number): number {
+  #render(out: Float32Array, length: number): number {
     let written = 0;
     while (written < length) {
-      if (this.stagedAt === this.stagedEnd && !this.refill()) break;
-      const count = Math.min(length - written, this.stagedEnd - this.stagedAt);
-      out.set(this.staged.subarray(this.stagedAt, this.stagedAt + count), written);
-      this.stagedAt += count;
+      if (this.#stagedAt === this.#stagedEnd && !this.#refill()) break;
+      const count = Math.min(length - written, this.#stagedEnd - this.#stagedAt);
+      out.set(this.#staged.subarray(this.#stagedAt, this.#stagedAt + count), written);
+      this.#stagedAt += count;
       written += count;
     }
     return written;
   }
 
-  private flush(generation: number): void {
-    this.generation = generation;
+  #flush(generation: number): void {
+    this.#generation = generation;
     // The next few ms of audio, faded to zero, replace everything queued.
-    const faded = this.faded;
-    const length = this.playing ? this.render(faded, faded.length) : 0;
+    const faded = this.#faded;
+    const length = this.#playing ? this.#render(faded, faded.length) : 0;
     for (let i = 0; i < length; i++) faded[i] *= 1 - (i + 1) / faded.length;
-    this.fadedAt = 0;
-    this.fadedEnd = length;
-    this.chunks = [];
-    this.head = this.queued = this.stagedAt = this.stagedEnd = 0;
-    this.playing = this.overflowing = false;
-    this.resampler.reset();
+    this.#fadedAt = 0;
+    this.#fadedEnd = length;
+    this.#chunks = [];
+    this.#head = this.#queued = this.#stagedAt = this.#stagedEnd = 0;
+    this.#playing = this.#overflowing = false;
+    this.#resampler.reset();
   }
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     const out = outputs[0][0];
     // The fade tail of a flushed response plays first but does not count as the agent speaking.
-    const fading = Math.min(out.length, this.fadedEnd - this.fadedAt);
-    out.set(this.faded.subarray(this.fadedAt, this.fadedAt + fading));
-    this.fadedAt += fading;
-    const fresh = this.render(out.subarray(fading), out.length - fading);
-    if (fresh && !this.playing) {
-      this.playing = true;
-      this.report({ type: 'started', generation: this.generation });
-    } else if (!fresh && this.playing) {
-      this.playing = this.overflowing = false;
-      this.report({ type: 'drained', generation: this.generation });
+    const fading = Math.min(out.length, this.#fadedEnd - this.#fadedAt);
+    out.set(this.#faded.subarray(this.#fadedAt, this.#fadedAt + fading));
+    this.#fadedAt += fading;
+    const fresh = this.#render(out.subarray(fading), out.length - fading);
+    if (fresh && !this.#playing) {
+      this.#playing = true;
+      this.#report({ type: 'started', generation: this.#generation });
+    } else if (!fresh && this.#playing) {
+      this.#playing = this.#overflowing = false;
+      this.#report({ type: 'drained', generation: this.#generation });
     }
     return true;
   }
