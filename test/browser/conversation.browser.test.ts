@@ -1,0 +1,170 @@
+// Real Chromium, a fake microphone saying a real sentence, the local agent speaking the protocol.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { Resampler } from '../../core/audio/dsp/resampler';
+import { createLocalAgent, type AgentSession, type LocalAgent } from '../../testing/index';
+import { CHROMIUM, launch, speechFile, type BrowserRig } from './support/browser';
+import { API_KEY, correlateLooped, createVoice, events, expectReleased, outputPeak, start, tone, until } from './support/scenario';
+
+const report = (line: string) => console.log(`[e2e] ${line}`);
+
+describe.skipIf(!CHROMIUM)('conversation in real Chromium', () => {
+  let rig: BrowserRig;
+  let agent: LocalAgent;
+  let page: Page;
+  let lines: string[];
+
+  beforeAll(async () => {
+    rig = await launch();
+    agent = await createLocalAgent();
+  }, 30000);
+  afterAll(async () => {
+    await rig?.close();
+    await agent?.close();
+  });
+  afterEach(async () => {
+    // Whatever happened, the key must not have surfaced in the console or in any event.
+    const seen = JSON.stringify([lines, await events(page).catch(() => [])]);
+    expect(seen).not.toContain(API_KEY);
+    expect(lines.filter((line) => line.startsWith('pageerror'))).toEqual([]);
+    await page.evaluate(() => window.harness.voice?.stop()).catch(() => {});
+    await page.context().close();
+    agent.setScript(undefined);
+  });
+
+  /** Opens a page whose voice talks to a scripted agent; returns the session the test drives. */
+  async function scripted(kind: 'global' | 'module' = 'global', options: Record<string, unknown> = {}) {
+    agent.setScript(() => {});
+    ({ page, console: lines } = await rig.open(kind));
+    await createVoice(page, agent.url, options);
+    const started = start(page);
+    const session = await agent.nextSession();
+    return { session, started };
+  }
+
+  it('connects: status connecting → connected, connected(conversationId), and no audio before the metadata', async () => {
+    const { session, started } = await scripted();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(session.audioChunks).toHaveLength(0);
+    expect(await page.evaluate(() => window.harness.voice.status)).toBe('connecting');
+    session.sendMetadata({ conversation_id: 'conv_e2e_1' });
+    expect(await started).toEqual({ ok: true });
+    expect((await events(page)).map((e) => [e.name, ...e.args])).toEqual([
+      ['status', 'connecting'],
+      ['status', 'connected'],
+      ['connected', 'conv_e2e_1'],
+    ]);
+    expect(await page.evaluate(() => window.harness.voice.conversationId)).toBe('conv_e2e_1');
+    await session.waitForAudio(2048);
+    expect(session.audioChunks[0].at).toBeGreaterThanOrEqual(session.metadataSentAt!);
+    report(`first audio chunk ${session.firstAudioAfterMetadataMs!.toFixed(0)} ms after the metadata`);
+    expect(await page.evaluate(() => window.harness.constraints.audio)).toMatchObject({
+      echoCancellation: true,
+      noiseSuppression: true,
+      autoGainControl: true,
+      channelCount: 1,
+    });
+  });
+
+  it('streams the microphone as PCM16 mono 16 kHz at the true rate, and it is the source speech', async () => {
+    const { session, started } = await scripted();
+    session.sendMetadata();
+    expect((await started).ok).toBe(true);
+    await session.waitForAudio(16000 * 9, 15000);
+    const chunks = session.audioChunks;
+    // Rate: samples delivered between the first and last chunk against the agent's wall clock.
+    const first = chunks[1];
+    const last = chunks[chunks.length - 1];
+    const delivered = chunks.slice(2).reduce((sum, c) => sum + c.samples.length, 0);
+    const rate = (delivered / (last.at - first.at)) * 1000;
+    const error = (rate / 16000 - 1) * 100;
+    report(`capture rate ${rate.toFixed(1)} Hz over ${((last.at - first.at) / 1000).toFixed(1)} s: ${error.toFixed(3)} % off`);
+    expect(Math.abs(error)).toBeLessThan(0.5);
+    // Every chunk is base64 of 2048 PCM16 samples (4096 bytes).
+    expect(chunks.every((c) => c.samples.length === 2048 && c.base64Length === 5464)).toBe(true);
+    // Recognisably the source sentence: correlation with the WAV, resampled to 16 kHz and aligned.
+    const speech = speechFile();
+    const source48 = Float32Array.from(speech.samples, (s) => s / 32768);
+    const resampler = new Resampler(speech.sampleRate, 16000);
+    const source = new Float32Array(resampler.maxOutput(source48.length));
+    const produced = resampler.process(source48, source);
+    const all = session.receivedSamples();
+    const window = Float32Array.from(all.subarray(16000 * 4, 16000 * 7), (s) => s / 32768);
+    let peak = 0;
+    for (const x of window) peak = Math.max(peak, Math.abs(x));
+    const { r, lag } = correlateLooped(window, source.subarray(0, produced), 16000);
+    report(`upstream peak ${peak.toFixed(2)}, correlation with the source speech r = ${r.toFixed(3)} (lag ${lag} samples)`);
+    expect(peak).toBeGreaterThan(0.05);
+    expect(r).toBeGreaterThan(0.6);
+  }, 30000);
+
+  it('sends chunks of the configured size (512)', async () => {
+    const { session, started } = await scripted('global', { chunkSize: 512 });
+    session.sendMetadata();
+    expect((await started).ok).toBe(true);
+    await session.waitForAudio(512 * 40);
+    expect(new Set(session.audioChunks.map((c) => c.samples.length))).toEqual(new Set([512]));
+  });
+
+  it('answers pings at once with the same event_id', async () => {
+    const { session, started } = await scripted();
+    session.sendMetadata();
+    expect((await started).ok).toBe(true);
+    const delays: number[] = [];
+    for (let i = 0; i < 5; i++) delays.push(await session.ping(100 + i));
+    expect(session.pongs.map((p) => p.eventId)).toEqual([100, 101, 102, 103, 104]);
+    report(`pong delay ${delays.map((d) => d.toFixed(1)).join(', ')} ms`);
+    expect(Math.max(...delays)).toBeLessThan(100);
+  });
+
+  it('plays agent audio audibly, speaking → listening when playback drains', async () => {
+    const { session, started } = await scripted();
+    session.sendMetadata();
+    expect((await started).ok).toBe(true);
+    expect(await outputPeak(page)).toBe(0);
+    session.sendAudio(tone(0.8), { sampleRate: 16000 });
+    const sentAt = Date.now();
+    await until(page, () => window.harness.voice.mode === 'speaking');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const peak = await outputPeak(page);
+    report(`agent tone plays at peak ${peak.toFixed(2)} (sent at 0.5)`);
+    expect(peak).toBeGreaterThan(0.3);
+    expect(await page.evaluate(() => window.harness.voice.getOutputLevel())).toBeGreaterThan(0.5);
+    await until(page, () => window.harness.voice.mode === 'listening', 3000);
+    const playedMs = Date.now() - sentAt;
+    report(`0.8 s of agent audio: mode back to listening after ${playedMs} ms`);
+    expect(playedMs).toBeGreaterThan(700);
+    // The tap's window (43 ms) empties right after.
+    await until(page, () => window.harness.outputPeak() < 1e-3, 500);
+  });
+
+  it('talks with the default agent: greeting, user transcript, echo reply, both transcript roles', async () => {
+    ({ page, console: lines } = await rig.open('global'));
+    await createVoice(page, agent.url);
+    expect((await start(page)).ok).toBe(true);
+    await agent.nextSession(); // handed out, so the next test's nextSession() gets its own
+    const transcript = await until(
+      page,
+      () => {
+        const turns = window.harness.events.filter((e: { name: string }) => e.name === 'transcript').map((e: { args: unknown[] }) => e.args);
+        return turns.some((t: unknown[]) => t[0] === 'user') && turns.some((t: unknown[]) => t[0] === 'agent' && String(t[1]).startsWith('You said')) && turns;
+      },
+      20000,
+    );
+    expect(transcript[0]).toEqual(['agent', expect.stringContaining('local echo agent')]);
+    expect(transcript.find((t: unknown[]) => t[0] === 'user')[1]).toMatch(/^\(\d+\.\d s of speech\)$/);
+    const snapshot = await page.evaluate(() => window.harness.voice.getSnapshot());
+    expect(snapshot.transcript.map((t: { role: string }) => t.role)).toContain('user');
+  }, 30000);
+
+  it('works the same from the ES module build', async () => {
+    const { session, started } = await scripted('module');
+    session.sendMetadata();
+    expect(await started).toEqual({ ok: true });
+    await session.waitForAudio(2048 * 4);
+    session.sendAudio(tone(0.5), { sampleRate: 16000 });
+    await until(page, () => window.harness.outputPeak() > 0.3);
+    await page.evaluate(() => window.harness.voice.stop());
+    await expectReleased(page);
+  });
+});

@@ -1,0 +1,131 @@
+// Injected into every test page before any other script (page.addInitScript). It observes what
+// the SDK does through the platform itself: AudioContexts, microphone tracks, sockets, what is
+// connected to the speakers, and listeners added and removed. It changes no behaviour.
+(() => {
+  const h = (window.harness = {
+    contexts: [],
+    tracks: [],
+    sockets: [],
+    events: [],
+    listeners: 0,
+    interruptions: [],
+    voice: null,
+  });
+
+  // Every AudioContext the page creates.
+  const NativeContext = window.AudioContext;
+  window.AudioContext = class extends NativeContext {
+    constructor(...args) {
+      super(...args);
+      h.contexts.push(this);
+    }
+  };
+
+  // What reaches the speakers: anything connected to a destination is also fed to two analysers.
+  const taps = new WeakMap();
+  const tapOf = (context) => {
+    let tap = taps.get(context);
+    if (!tap) {
+      const small = context.createAnalyser();
+      small.fftSize = 32;
+      const large = context.createAnalyser();
+      large.fftSize = 2048;
+      tap = { small, large, context };
+      taps.set(context, tap);
+      h.tap = tap;
+    }
+    return tap;
+  };
+  const connect = AudioNode.prototype.connect;
+  AudioNode.prototype.connect = function (target, ...rest) {
+    const result = connect.call(this, target, ...rest);
+    if (target instanceof AudioDestinationNode) {
+      const tap = tapOf(this.context);
+      connect.call(this, tap.small);
+      connect.call(this, tap.large);
+    }
+    return result;
+  };
+  const peak = (analyser) => {
+    const data = new Float32Array(analyser.fftSize);
+    analyser.getFloatTimeDomainData(data);
+    let max = 0;
+    for (const x of data) max = Math.max(max, Math.abs(x));
+    return max;
+  };
+  /** Peak of the last ~43 ms of output (0 when nothing was ever connected). */
+  h.outputPeak = () => (h.tap ? peak(h.tap.large) : 0);
+
+  // Microphone tracks handed to the page.
+  const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    h.constraints = constraints;
+    const stream = await gum(constraints);
+    h.tracks.push(...stream.getTracks());
+    return stream;
+  };
+  h.liveTracks = () => h.tracks.filter((t) => t.readyState === 'live').length;
+  h.runningContexts = () => h.contexts.filter((c) => c.state !== 'closed').length;
+
+  // Sockets: arrival time of every frame, seen before the SDK's own handler runs.
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      const record = { socket: this, frames: [], sent: 0 };
+      h.sockets.push(record);
+      this.addEventListener('message', (event) => {
+        const at = performance.now();
+        const text = typeof event.data === 'string' ? event.data : '';
+        record.frames.push({ at, type: (text.match(/"type":"([a-z_]+)"/) || [])[1] || (text ? '?' : 'binary') });
+        if (text.includes('"type":"interruption"')) h.lastInterruptionArrival = at;
+      });
+    }
+  };
+
+  // Listener bookkeeping, for leak checks over many sessions.
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (...args) {
+    h.listeners++;
+    return add.apply(this, args);
+  };
+  EventTarget.prototype.removeEventListener = function (...args) {
+    h.listeners--;
+    return remove.apply(this, args);
+  };
+
+  /** Creates the voice under test and logs every event it fires, with a timestamp. */
+  h.create = (options) => {
+    const voice = (h.voice = new window.PerfVoice(options));
+    for (const name of ['transcript', 'connected', 'disconnected', 'status', 'error', 'interruption', 'message']) {
+      voice.on(name, (...args) => {
+        h.events.push({
+          name,
+          at: performance.now(),
+          args: args.map((a) => (a instanceof Error ? { name: a.name, message: a.message, code: a.code } : a)),
+        });
+      });
+    }
+    // Interruption → silence: poll the output from the event (fired right after the flush was
+    // posted to the audio thread) until it is silent, timed from the frame's arrival.
+    voice.on('interruption', () => {
+      const arrival = h.lastInterruptionArrival ?? performance.now();
+      const audibleBefore = h.outputPeak();
+      let silentAt = null;
+      while (performance.now() - arrival < 250) {
+        if (peak(h.tap.small) < 1e-4) {
+          silentAt = performance.now();
+          break;
+        }
+      }
+      h.interruptions.push({ audibleBefore, ms: silentAt === null ? null : silentAt - arrival });
+    });
+    return true;
+  };
+  h.startVoice = () =>
+    h.voice.start().then(
+      () => ({ ok: true }),
+      (e) => ({ ok: false, name: e.name, message: e.message, code: e.code }),
+    );
+})();

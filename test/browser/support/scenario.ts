@@ -1,0 +1,110 @@
+/** Small helpers shared by the browser tests: signals, page state, waiting, analysis. */
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+
+/** The key used in every browser test; it must never surface in the page. */
+export const API_KEY = 'pk_live_E2E_SECRET_9f3b';
+
+/** A sine tone, as float samples. */
+export function tone(seconds: number, frequency = 440, rate = 16000, amplitude = 0.5): Float32Array {
+  const out = new Float32Array(Math.round(seconds * rate));
+  for (let i = 0; i < out.length; i++) out[i] = amplitude * Math.sin((2 * Math.PI * frequency * i) / rate);
+  return out;
+}
+
+/** Polls `fn` in the page until it returns a truthy value. */
+export async function until<T>(page: Page, fn: () => T, timeout = 10000): Promise<T> {
+  const handle = await page.waitForFunction(fn, undefined, { timeout, polling: 20 });
+  return (await handle.jsonValue()) as T;
+}
+
+/** Creates the voice in the page (script-tag or module build, whichever the page loaded). */
+export async function createVoice(page: Page, wsUrl: string, options: Record<string, unknown> = {}): Promise<void> {
+  await page.evaluate(
+    ([url, extra]) => window.harness.create({ apiKey: 'pk_live_E2E_SECRET_9f3b', agentId: 'agent_e2e', wsUrl: url, ...extra }),
+    [wsUrl, options] as const,
+  );
+}
+
+/** Calls voice.start() in the page; resolves with its outcome (never rejects). */
+export function start(page: Page): Promise<{ ok: boolean; name?: string; message?: string; code?: string }> {
+  return page.evaluate(() => window.harness.startVoice());
+}
+
+/** Names (and arguments) of the events the voice fired so far. */
+export function events(page: Page): Promise<{ name: string; at: number; args: unknown[] }[]> {
+  return page.evaluate(() => window.harness.events);
+}
+
+/** Waits until the microphone is released and every AudioContext is closed. */
+export async function expectReleased(page: Page): Promise<void> {
+  const state = await until(
+    page,
+    () => window.harness.liveTracks() === 0 && window.harness.runningContexts() === 0 && {
+      tracks: window.harness.tracks.length,
+      contexts: window.harness.contexts.length,
+      status: window.harness.voice.status,
+    },
+    5000,
+  );
+  expect(state.status).toBe('disconnected');
+}
+
+/** Peak level of what the page is sending to its speakers right now. */
+export const outputPeak = (page: Page): Promise<number> => page.evaluate(() => window.harness.outputPeak());
+
+/** Median of numbers. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Best normalised cross-correlation of `signal` against a looping `source`, searching every
+ * alignment: coarse on 10 ms energy envelopes, then sample-exact around the best few.
+ */
+export function correlateLooped(signal: Float32Array, source: Float32Array, rate: number): { r: number; lag: number } {
+  const frame = Math.round(rate / 100);
+  const envelope = (x: Float32Array, circular: boolean, frames: number) => {
+    const out = new Float32Array(frames);
+    for (let f = 0; f < frames; f++) {
+      let sum = 0;
+      for (let i = 0; i < frame; i++) {
+        const v = x[circular ? (f * frame + i) % x.length : f * frame + i] ?? 0;
+        sum += v * v;
+      }
+      out[f] = Math.sqrt(sum / frame);
+    }
+    return out;
+  };
+  const sourceFrames = Math.floor(source.length / frame);
+  const signalEnv = envelope(signal, false, Math.floor(signal.length / frame));
+  const sourceEnv = envelope(source, true, sourceFrames);
+  const ncc = (a: ArrayLike<number>, b: (i: number) => number, n: number) => {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let i = 0; i < n; i++) {
+      const y = b(i);
+      ab += a[i] * y;
+      aa += a[i] * a[i];
+      bb += y * y;
+    }
+    return ab / Math.sqrt(aa * bb || 1);
+  };
+  const coarse: { lag: number; r: number }[] = [];
+  for (let lag = 0; lag < sourceFrames; lag++) {
+    coarse.push({ lag, r: ncc(signalEnv, (i) => sourceEnv[(i + lag) % sourceFrames], signalEnv.length) });
+  }
+  coarse.sort((a, b) => b.r - a.r);
+  let best = { r: -1, lag: 0 };
+  for (const candidate of coarse.slice(0, 3)) {
+    for (let d = -2 * frame; d <= 2 * frame; d++) {
+      const lag = (((candidate.lag * frame + d) % source.length) + source.length) % source.length;
+      const r = ncc(signal, (i) => source[(i + lag) % source.length], signal.length);
+      if (r > best.r) best = { r, lag };
+    }
+  }
+  return best;
+}
