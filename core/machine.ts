@@ -208,11 +208,7 @@ export const sessionMachine = setup({
       return new PerfVoiceError('server_error', redact(`Server error${code === null ? '' : ` ${code}`}: ${message}`, context.options.apiKey));
     }),
     reportOverflow: report(
-      (_, event) =>
-        new PerfVoiceError(
-          'playback_overflow',
-          `More than 120 s of agent audio was queued; dropped the oldest ${Math.round(as<'playback.overflow'>(event).droppedMs)} ms.`,
-        ),
+      () => new PerfVoiceError('playback_overflow', 'More than 120 s of agent audio arrived ahead of playback; the oldest is being dropped.'),
     ),
     setMuted: assign({ muted: ({ event }) => as<'SET_MUTED'>(event).muted }),
     forwardMuted: sendTo('microphone', ({ event }) => ({ type: 'mic.mute' as const, muted: as<'SET_MUTED'>(event).muted })),

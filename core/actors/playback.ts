@@ -14,7 +14,7 @@ import { formatRate, type AudioFormat } from '../protocol';
 export type PlaybackEvent =
   | { type: 'playback.started' }
   | { type: 'playback.drained' }
-  | { type: 'playback.overflow'; droppedMs: number }
+  | { type: 'playback.overflow' }
   | { type: 'playback.failed'; error: Error };
 
 export type PlaybackActorCommand =
@@ -62,11 +62,7 @@ export const playbackActor = fromCallback<PlaybackActorCommand, PlaybackInput, P
       });
       node.port.onmessage = ({ data }: MessageEvent<PlaybackReport>) => {
         if (data.generation !== generation) return;
-        sendBack(
-          data.type === 'overflow'
-            ? { type: 'playback.overflow', droppedMs: data.droppedMs }
-            : { type: data.type === 'started' ? 'playback.started' : 'playback.drained' },
-        );
+        sendBack({ type: `playback.${data.type}` });
       };
       const analyser = audio.createAnalyser();
       analyser.fftSize = 1024;

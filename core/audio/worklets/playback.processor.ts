@@ -22,9 +22,7 @@ export interface PlaybackOptions {
 export type PlaybackCommand = { type: 'audio'; audio: string } | { type: 'flush'; generation: number };
 
 /** Playback processor → main thread. `generation` tells reports from before a flush apart. */
-export type PlaybackReport =
-  | { type: 'started' | 'drained'; generation: number }
-  | { type: 'overflow'; generation: number; droppedMs: number };
+export type PlaybackReport = { type: 'started' | 'drained' | 'overflow'; generation: number };
 
 /** Fade-out on flush: long enough to avoid a click, short enough to sound instant. */
 const FADE_SECONDS = 0.004;
@@ -32,7 +30,6 @@ const FADE_SECONDS = 0.004;
 const STEP = 64;
 
 export class PlaybackProcessor extends AudioWorkletProcessor {
-  readonly #rate: number;
   readonly #ulaw: boolean;
   readonly #limit: number;
   readonly #resampler: Resampler;
@@ -52,10 +49,10 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
 
   constructor({ processorOptions }: { processorOptions: PlaybackOptions }) {
     super();
-    this.#rate = processorOptions.rate;
-    this.#ulaw = processorOptions.ulaw;
-    this.#limit = processorOptions.maxSeconds * this.#rate;
-    this.#resampler = new Resampler(this.#rate, sampleRate);
+    const { rate, ulaw, maxSeconds } = processorOptions;
+    this.#ulaw = ulaw;
+    this.#limit = maxSeconds * rate;
+    this.#resampler = new Resampler(rate, sampleRate);
     this.#staged = new Float32Array(this.#resampler.maxOutput(STEP));
     this.port.onmessage = ({ data }: MessageEvent<PlaybackCommand>) => {
       if (data.type === 'audio') this.#enqueue(data.audio);
@@ -73,13 +70,13 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
     const samples = this.#ulaw ? Int16Array.from(bytes, ulawToPcm16) : pcm16LEToInt16(bytes);
     this.#chunks.push(samples);
     this.#queued += samples.length;
-    let dropped = 0;
+    let dropped = false;
     while (this.#queued > this.#limit) {
       const chunk = this.#chunks[0];
       const drop = Math.min(chunk.length - this.#head, this.#queued - this.#limit);
       this.#head += drop;
       this.#queued -= drop;
-      dropped += drop;
+      dropped = true;
       if (this.#head === chunk.length) {
         this.#chunks.shift();
         this.#head = 0;
@@ -88,7 +85,7 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
     // One report per overflow episode: a flood must not turn into a flood of error events.
     if (dropped && !this.#overflowing) {
       this.#overflowing = true;
-      this.#report({ type: 'overflow', generation: this.#generation, droppedMs: (dropped / this.#rate) * 1000 });
+      this.#report({ type: 'overflow', generation: this.#generation });
     }
   }
 

@@ -12,10 +12,20 @@ export function tone(seconds: number, frequency = 440, rate = 16000, amplitude =
   return out;
 }
 
-/** Polls `fn` in the page until it returns a truthy value. */
-export async function until<T>(page: Page, fn: () => T, timeout = 10000): Promise<T> {
-  const handle = await page.waitForFunction(fn, undefined, { timeout, polling: 20 });
+/** Polls `fn(arg)` in the page until it returns a truthy value, and returns that value. */
+export async function until<T, A = undefined>(page: Page, fn: (arg: A) => T, timeout = 10000, arg?: A): Promise<T> {
+  const handle = await page.waitForFunction(fn as never, arg, { timeout, polling: 20 });
   return (await handle.jsonValue()) as T;
+}
+
+/** The page's main-thread JavaScript heap after a full garbage collection, in MiB. */
+export async function heapMiB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await cdp.detach();
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
 }
 
 /** Creates the voice in the page (script-tag or module build, whichever the page loaded). */
