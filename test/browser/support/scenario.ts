@@ -48,7 +48,7 @@ export function events(page: Page): Promise<{ name: string; at: number; args: un
 
 /** Waits until the microphone is released and every AudioContext is closed. */
 export async function expectReleased(page: Page): Promise<void> {
-  const state = await until(
+  const state = (await until(
     page,
     () => window.harness.liveTracks() === 0 && window.harness.runningContexts() === 0 && {
       tracks: window.harness.tracks.length,
@@ -56,7 +56,7 @@ export async function expectReleased(page: Page): Promise<void> {
       status: window.harness.voice.status,
     },
     5000,
-  );
+  )) as { status: string };
   expect(state.status).toBe('disconnected');
 }
 
