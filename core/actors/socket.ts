@@ -53,7 +53,10 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
   });
 
   return () => {
-    socket.onopen = socket.onmessage = socket.onclose = null;
-    if (socket.readyState < 2) socket.close(1000);
+    socket.onmessage = socket.onclose = null;
+    // Closing a socket that is still connecting makes browsers log a warning with its URL, which
+    // holds the API key: let the handshake finish, then close it at once.
+    if (socket.readyState) socket.close(1000);
+    else socket.onopen = () => socket.close(1000);
   };
 });

@@ -12,6 +12,20 @@
     voice: null,
   });
 
+  // Listener bookkeeping below counts the page's listeners; the harness's own use the originals.
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+
+  // Console calls made by page scripts (the SDK included), for the no-secrets checks.
+  h.console = [];
+  for (const method of ['log', 'info', 'warn', 'error', 'debug']) {
+    const original = console[method].bind(console);
+    console[method] = (...args) => {
+      h.console.push(`${method}: ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+      original(...args);
+    };
+  }
+
   // Every AudioContext the page creates.
   const NativeContext = window.AudioContext;
   window.AudioContext = class extends NativeContext {
@@ -74,7 +88,7 @@
       super(...args);
       const record = { socket: this, frames: [], sent: 0 };
       h.sockets.push(record);
-      this.addEventListener('message', (event) => {
+      add.call(this, 'message', (event) => {
         const at = performance.now();
         const text = typeof event.data === 'string' ? event.data : '';
         record.frames.push({ at, type: (text.match(/"type":"([a-z_]+)"/) || [])[1] || (text ? '?' : 'binary') });
@@ -84,8 +98,6 @@
   };
 
   // Listener bookkeeping, for leak checks over many sessions.
-  const add = EventTarget.prototype.addEventListener;
-  const remove = EventTarget.prototype.removeEventListener;
   EventTarget.prototype.addEventListener = function (...args) {
     h.listeners++;
     return add.apply(this, args);

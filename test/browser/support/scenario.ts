@@ -118,3 +118,18 @@ export function correlateLooped(signal: Float32Array, source: Float32Array, rate
   }
   return best;
 }
+
+/**
+ * After each browser test: no page errors, and the API key in no event, error or console call
+ * made by page scripts (the SDK included). The one line allowed to show it is Chromium's own
+ * network log of a failed WebSocket, which prints the URL the protocol puts the key in; it does
+ * not come from page code and no page code can silence it.
+ */
+export async function checkPage(page: Page, lines: string[]): Promise<void> {
+  const pageSide = await page.evaluate(() => ({ events: window.harness.events, console: window.harness.console })).catch(() => null);
+  expect(lines.filter((line) => line.startsWith('pageerror'))).toEqual([]);
+  expect(JSON.stringify(pageSide)).not.toContain(API_KEY);
+  const native = lines.filter((line) => line.includes(API_KEY));
+  expect(native.filter((line) => !/^error: WebSocket connection to '[^']*' failed/.test(line))).toEqual([]);
+  await page.context().close();
+}
