@@ -30,14 +30,16 @@ export default defineConfig([
     // perfvoice/testing: the local agent, Node only. ws is bundled so users need nothing else.
     entry: { index: 'testing/index.ts', cli: 'testing/cli.ts' },
     outDir: 'dist/testing',
-    format: ['esm'],
+    format: ['esm', 'cjs'],
+    shims: true,
     dts: { entry: { index: 'testing/index.ts' } },
     sourcemap: true,
     platform: 'node',
     target: 'node18',
     noExternal: ['ws'],
     // ws is CommonJS and requires Node built-ins; give the ESM bundle a require of its own.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: ({ format }) =>
+      format === 'esm' ? { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } : {},
     onSuccess: async () => cpSync('testing/assets', 'dist/testing/assets', { recursive: true }),
   },
 ]);

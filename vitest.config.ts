@@ -1,12 +1,30 @@
 import { defineConfig } from 'vitest/config';
 import { workletVitePlugin } from './build/worklet-plugin.ts';
 
+const plugins = [workletVitePlugin()];
+
 export default defineConfig({
-  plugins: [workletVitePlugin()],
   test: {
-    include: ['test/**/*.test.ts'],
-    // Real-Chromium tests run one file at a time: two cores, and each spawns a browser and an agent.
-    fileParallelism: true,
-    testTimeout: 20000,
+    projects: [
+      {
+        plugins,
+        test: {
+          name: 'unit',
+          include: ['test/{unit,dsp,agent,package}/**/*.test.ts'],
+          testTimeout: 20000,
+        },
+      },
+      {
+        plugins,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          // Real-time audio in real Chromium: one file at a time on a two-core machine.
+          fileParallelism: false,
+          testTimeout: 30000,
+          hookTimeout: 30000,
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,62 @@
+// `npm test`: build, unit tests, package checks, then the real-Chromium suite. Prints one
+// closing line `N passed, N failed` (plus skipped) over everything that ran.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+const results = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(name, command, args) {
+  console.log(`\n▶ ${name}: ${command} ${args.join(' ')}`);
+  const { status } = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' });
+  return status === 0;
+}
+
+/** A check that is one test: passes or fails as a whole. */
+function check(name, command, args) {
+  if (run(name, command, args)) results.passed++;
+  else {
+    results.failed++;
+    failures.push(name);
+  }
+}
+
+/** A vitest project: counts every test from its JSON report. */
+function vitest(project) {
+  const report = `test-results/vitest-${project}.json`;
+  const ok = run(`vitest (${project})`, 'npx', [
+    'vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`,
+  ]);
+  let counted = false;
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    results.passed += json.numPassedTests;
+    results.failed += json.numFailedTests;
+    results.skipped += json.numPendingTests + json.numTodoTests;
+    counted = true;
+    if (json.numFailedTests) failures.push(`vitest (${project}): ${json.numFailedTests} failed`);
+  } catch {
+    // no report: counted below as one failure
+  }
+  if (!ok && (!counted || !failures.some((f) => f.startsWith(`vitest (${project})`)))) {
+    results.failed++;
+    failures.push(`vitest (${project}) did not complete`);
+  }
+}
+
+mkdirSync('test-results', { recursive: true });
+if (!run('build', 'npm', ['run', 'build'])) {
+  console.log('\nbuild failed');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+check('size budget', 'node', ['scripts/size.mjs']);
+check('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']);
+check('publint', 'npx', ['publint', '--strict']);
+check('attw', 'npx', ['attw', '--pack', '.', '--profile', 'node16']);
+vitest('unit');
+vitest('browser');
+
+if (failures.length) console.log(`\nfailed: ${failures.join('; ')}`);
+console.log(`\n${results.passed} passed, ${results.failed} failed${results.skipped ? `, ${results.skipped} skipped` : ''}`);
+process.exit(results.failed ? 1 : 0);
