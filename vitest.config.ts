@@ -25,6 +25,16 @@ export default defineConfig({
           hookTimeout: 30000,
         },
       },
+      {
+        plugins,
+        test: {
+          name: 'bench',
+          include: ['test/bench/**/*.bench.test.ts'],
+          fileParallelism: false,
+          testTimeout: 60000,
+          hookTimeout: 30000,
+        },
+      },
     ],
   },
 });

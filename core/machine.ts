@@ -21,6 +21,7 @@ import type { Meters } from './audio/meters';
 import { PerfVoiceError, redact } from './errors';
 import { DEFAULT_FORMAT, connectionUrl, encodePong, type AudioFormat, type ServerMessage } from './protocol';
 import type { Role, TranscriptTurn } from './types';
+import type { Uplink } from './uplink';
 
 /** Options after defaults are applied. */
 export interface SessionOptions {
@@ -41,6 +42,7 @@ export interface CloseInfo {
 export interface SessionContext {
   options: SessionOptions;
   meters: Meters;
+  uplink: Uplink;
   audio: AudioContext | null;
   conversationId: string | null;
   outputFormat: AudioFormat;
@@ -114,7 +116,7 @@ export const sessionMachine = setup({
     context: {} as SessionContext,
     events: {} as SessionEvent,
     emitted: {} as SessionEmitted,
-    input: {} as { options: SessionOptions; meters: Meters },
+    input: {} as { options: SessionOptions; meters: Meters; uplink: Uplink },
   },
   actors: { socket: socketActor, microphone: microphoneActor, playback: playbackActor },
   actions: {
@@ -161,7 +163,7 @@ export const sessionMachine = setup({
         ? { conversationId: event.conversationId, outputFormat: event.outputFormat }
         : {},
     ),
-    forwardChunk: sendTo('socket', ({ event }) => ({ type: 'socket.send' as const, data: as<'mic.chunk'>(event).data })),
+    openUplink: sendTo('socket', { type: 'socket.openUplink' as const }),
     enqueueAudio: sendTo('playback', ({ event }) => ({ type: 'playback.enqueue' as const, audio: as<'server.audio'>(event).audio })),
     interrupt: enqueueActions(({ context, event, enqueue }) => {
       // Flush first: the listener of the `interruption` event should already hear silence.
@@ -246,6 +248,7 @@ export const sessionMachine = setup({
           deviceId: context.options.inputDeviceId,
           muted: context.muted,
           meters: context.meters,
+          uplink: context.uplink,
         }),
       },
       on: {
@@ -265,6 +268,7 @@ export const sessionMachine = setup({
             src: 'socket',
             input: ({ context }) => ({
               url: connectionUrl(context.options.wsUrl, context.options.apiKey, context.options.agentId),
+              uplink: context.uplink,
             }),
           },
           on: {
@@ -283,6 +287,8 @@ export const sessionMachine = setup({
             },
             connected: {
               tags: 'connected',
+              // Audio leaves only from here: nothing is sent before the initiation metadata.
+              entry: 'openUplink',
               invoke: {
                 id: 'playback',
                 src: 'playback',
@@ -294,8 +300,6 @@ export const sessionMachine = setup({
                 }),
               },
               on: {
-                // Audio leaves only from here: nothing is sent before the initiation metadata.
-                'mic.chunk': { actions: 'forwardChunk' },
                 'server.audio': { guard: 'isFresh', actions: 'enqueueAudio' },
                 'server.interruption': { target: '.interrupted', actions: 'interrupt' },
                 'server.agentResponse': { actions: 'agentResponse' },

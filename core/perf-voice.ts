@@ -4,6 +4,7 @@
  */
 import { createActor, type Actor } from 'xstate';
 import { createMeters } from './audio/meters';
+import { createUplink } from './uplink';
 import { PerfVoiceError } from './errors';
 import { sessionMachine, type SessionEmitted, type SessionOptions } from './machine';
 import { toState } from './state';
@@ -59,7 +60,7 @@ export class PerfVoice {
   constructor(options: PerfVoiceOptions, internals: { machine?: typeof sessionMachine } = {}) {
     const resolved = resolveOptions(options);
     this.#actor = createActor(internals.machine ?? sessionMachine, {
-      input: { options: resolved, meters: this.#meters },
+      input: { options: resolved, meters: this.#meters, uplink: createUplink() },
       inspect: options.inspect,
     });
     this.#state = toState(this.#actor.getSnapshot());

@@ -1,18 +1,19 @@
 /**
  * The microphone actor: owns the MediaStream, its source node, a level analyser and the capture
  * worklet for as long as the session lives. It reports `mic.ready` once audio is flowing into the
- * worklet, then one `mic.chunk` (a finished JSON text frame) per chunk.
+ * worklet; each finished chunk (a JSON text frame) goes to the uplink, which drops it unless the
+ * session is connected.
  */
 import { fromCallback } from 'xstate';
 import { PerfVoiceError } from '../errors';
 import { analyserLevel, type Meters } from '../audio/meters';
+import type { Uplink } from '../uplink';
 import { loadWorklets } from '../audio/worklet-loader';
 import { CAPTURE_PROCESSOR } from '../audio/worklets/names';
 import type { CaptureCommand, CaptureOptions } from '../audio/worklets/capture.processor';
 
 export type MicrophoneEvent =
   | { type: 'mic.ready' }
-  | { type: 'mic.chunk'; data: string }
   /** getUserMedia was refused or failed, the track ended, or the audio graph could not be built. */
   | { type: 'mic.failed'; error: Error };
 
@@ -24,6 +25,7 @@ export interface MicrophoneInput {
   deviceId: string | undefined;
   muted: boolean;
   meters: Meters;
+  uplink: Uplink;
 }
 
 export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, MicrophoneEvent>(
@@ -69,7 +71,8 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
         channelCountMode: 'explicit',
         processorOptions: options,
       });
-      node.port.onmessage = ({ data }: MessageEvent<string>) => sendBack({ type: 'mic.chunk', data });
+      const { uplink } = input;
+      node.port.onmessage = ({ data }: MessageEvent<string>) => uplink.send?.(data);
       source = audio.createMediaStreamSource(media);
       const analyser = audio.createAnalyser();
       analyser.fftSize = 1024;

@@ -3,6 +3,7 @@
  * text frame into a `server.*` event and sends whatever it is told to, verbatim.
  */
 import { fromCallback } from 'xstate';
+import type { Uplink } from '../uplink';
 import { DEFAULT_FORMAT, parseServerMessage, type AudioFormat, type ServerEvent } from '../protocol';
 
 export type SocketEvent =
@@ -10,14 +11,19 @@ export type SocketEvent =
   /** The socket closed (or never opened: `opened` false). */
   | { type: 'socket.closed'; code: number; reason: string; opened: boolean };
 
-export type SocketCommand = { type: 'socket.send'; data: string };
+export type SocketCommand =
+  | { type: 'socket.send'; data: string }
+  /** The session is connected: audio chunks may now go straight to the wire. */
+  | { type: 'socket.openUplink' };
 
 export interface SocketInput {
   url: string;
+  uplink: Uplink;
 }
 
 export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
   let opened = false;
+  input.uplink.chunks = input.uplink.bytes = 0;
   let format: AudioFormat = DEFAULT_FORMAT;
   let socket: WebSocket;
   try {
@@ -48,11 +54,21 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
   // A failed open fires `error` then `close`; the close carries everything worth reporting.
   socket.onclose = ({ code, reason }) => sendBack({ type: 'socket.closed', code, reason, opened });
 
+  const send = (data: string) => {
+    if (socket.readyState === 1) socket.send(data);
+  };
   receive((command) => {
-    if (socket.readyState === 1) socket.send(command.data);
+    if (command.type === 'socket.send') return send(command.data);
+    const { uplink } = input;
+    uplink.send = (frame) => {
+      send(frame);
+      uplink.chunks++;
+      uplink.bytes += frame.length;
+    };
   });
 
   return () => {
+    input.uplink.send = null;
     socket.onmessage = socket.onclose = null;
     // Closing a socket that is still connecting makes browsers log a warning with its URL, which
     // holds the API key: let the handshake finish, then close it at once.

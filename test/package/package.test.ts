@@ -29,10 +29,10 @@ describe('the built package', () => {
   it('defines window.PerfVoice as the class itself from the script-tag file', () => {
     const dom = new JSDOM('<!doctype html><html></html>', { runScripts: 'outside-only' });
     dom.window.eval(readFileSync(join(root, 'dist/perfvoice.global.js'), 'utf8'));
-    const voice = dom.window.eval("new PerfVoice({ apiKey: 'pk_live_x', agentId: 'agent' })");
+    const voice = dom.window.eval("new PerfVoice({ apiKey: 'pk_live_x', agentId: 'agent' })") as { status: string };
     expect(voice.status).toBe('disconnected');
     expect(dom.window.eval('typeof PerfVoice')).toBe('function');
-    expect(dom.window.eval('voice => voice instanceof PerfVoice')(voice)).toBe(true);
+    expect((dom.window.eval('(voice) => voice instanceof PerfVoice') as (v: unknown) => boolean)(voice)).toBe(true);
     expect(() => dom.window.eval("new PerfVoice({ agentId: 'a' })")).toThrow(/apiKey is required/);
   });
 

@@ -5,6 +5,7 @@
 import { assign, fromCallback, type AnyEventObject } from 'xstate';
 import { sessionMachine } from '../../core/machine';
 import { PerfVoice } from '../../core/perf-voice';
+import type { Uplink } from '../../core/uplink';
 import type { PerfVoiceOptions } from '../../core/types';
 import { parseServerMessage, type AudioFormat } from '../../core/protocol';
 
@@ -54,8 +55,8 @@ export interface FakeAudioContext {
 
 /** A session machine whose socket, microphone, playback and AudioContext are all fakes. */
 export function fakeSession() {
-  const socket = fakeResource<{ type: 'socket.send'; data: string }, { url: string }>();
-  const microphone = fakeResource<{ type: 'mic.mute'; muted: boolean }, { chunkSize: number; muted: boolean }>();
+  const socket = fakeResource<{ type: 'socket.send'; data: string } | { type: 'socket.openUplink'; data?: undefined }, { url: string; uplink: Uplink }>();
+  const microphone = fakeResource<{ type: 'mic.mute'; muted: boolean }, { chunkSize: number; muted: boolean; uplink: Uplink }>();
   const playback = fakeResource<AnyEventObject, { format: string; volume: number }>();
   const contexts: FakeAudioContext[] = [];
   const machine = sessionMachine.provide({
@@ -75,7 +76,7 @@ export function fakeSession() {
     },
   });
   /** Text frames the socket was asked to send. */
-  const sent = () => socket.fake.received.map((command) => command.data);
+  const sent = () => socket.fake.received.filter((command) => command.type === 'socket.send').map((command) => command.data);
   return { machine, socket: socket.fake, microphone: microphone.fake, playback: playback.fake, contexts, sent };
 }
 

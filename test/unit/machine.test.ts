@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor } from 'xstate';
 import { createMeters } from '../../core/audio/meters';
+import { createUplink } from '../../core/uplink';
 import type { SessionOptions } from '../../core/machine';
 import { fakeSession, fromServer, wire } from '../support/fake-session';
 
@@ -15,7 +16,7 @@ const options: SessionOptions = {
 
 function run() {
   const session = fakeSession();
-  const actor = createActor(session.machine, { input: { options, meters: createMeters() } });
+  const actor = createActor(session.machine, { input: { options, meters: createMeters(), uplink: createUplink() } });
   const emitted: { type: string }[] = [];
   actor.on('*', (event) => emitted.push(event));
   actor.start();
@@ -68,17 +69,17 @@ describe('session machine: the way in', () => {
     expect(s.playback.input?.format).toBe('pcm_24000');
   });
 
-  it('sends no audio before the initiation metadata, and every chunk after it', () => {
+  it('opens the audio uplink only on the initiation metadata', () => {
     const s = run();
     s.actor.send({ type: 'START' });
-    s.microphone.send({ type: 'mic.chunk', data: 'early-0' });
     s.microphone.send({ type: 'mic.ready' });
-    s.microphone.send({ type: 'mic.chunk', data: 'early-1' });
-    expect(s.sent()).toEqual([]);
+    expect(s.socket.received).toEqual([]);
+    s.socket.send(fromServer(wire.ping(1)));
+    expect(s.socket.received.map((c) => c.type)).toEqual(['socket.send']);
     s.socket.send(fromServer(wire.metadata()));
-    s.microphone.send({ type: 'mic.chunk', data: 'chunk-1' });
-    s.microphone.send({ type: 'mic.chunk', data: 'chunk-2' });
-    expect(s.sent()).toEqual(['chunk-1', 'chunk-2']);
+    expect(s.socket.received.map((c) => c.type)).toEqual(['socket.send', 'socket.openUplink']);
+    // Both audio actors share the one uplink the socket actor arms.
+    expect(s.microphone.input?.uplink).toBe(s.socket.input?.uplink);
   });
 
   it('answers every ping with a pong of the same event_id, before and after the metadata', () => {
@@ -89,7 +90,7 @@ describe('session machine: the way in', () => {
     s.socket.send(fromServer(wire.metadata()));
     s.socket.send(fromServer(wire.ping(2, null)));
     s.socket.send(fromServer(wire.ping(40)));
-    expect(s.sent().map((text) => JSON.parse(text))).toEqual([
+    expect(s.sent().filter(Boolean).map((text) => JSON.parse(text))).toEqual([
       { type: 'pong', event_id: 1 },
       { type: 'pong', event_id: 2 },
       { type: 'pong', event_id: 40 },

@@ -107,6 +107,59 @@
     return remove.apply(this, args);
   };
 
+  // Main-thread time spent in the SDK's message handlers (worklet ports and the socket).
+  h.handlerMs = { port: 0, socket: 0 };
+  h.chunkHandling = [];
+  const timeHandlers = (proto, key) => {
+    const { get, set } = Object.getOwnPropertyDescriptor(proto, 'onmessage');
+    Object.defineProperty(proto, 'onmessage', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        return get.call(this);
+      },
+      set(handler) {
+        set.call(
+          this,
+          handler &&
+            function (event) {
+              const begin = performance.now();
+              try {
+                return handler.call(this, event);
+              } finally {
+                const spent = performance.now() - begin;
+                h.handlerMs[key] += spent;
+                if (key === 'port' && typeof event.data === 'string') h.chunkHandling.push(spent);
+              }
+            },
+        );
+      },
+    });
+  };
+  timeHandlers(MessagePort.prototype, 'port');
+  timeHandlers(NativeSocket.prototype, 'socket');
+
+  /**
+   * Resolves with the time from the next agent audio frame's arrival to the first audible output,
+   * polling the output every task (a MessageChannel loop: no timer clamping, yields to the SDK).
+   */
+  h.timeToAudible = () =>
+    new Promise((resolve) => {
+      const record = h.sockets[h.sockets.length - 1];
+      const seen = record.frames.length;
+      const channel = new MessageChannel();
+      const began = performance.now();
+      // addEventListener, not onmessage: this loop is not SDK time.
+      add.call(channel.port1, 'message', () => {
+        const audio = record.frames.slice(seen).find((f) => f.type === 'audio');
+        if (audio && peak(h.tap.small) > 0.01) return resolve(performance.now() - audio.at);
+        if (performance.now() - began > 5000) return resolve(null);
+        channel.port2.postMessage(0);
+      });
+      channel.port1.start();
+      channel.port2.postMessage(0);
+    });
+
   /** Creates the voice under test and logs every event it fires, with a timestamp. */
   h.create = (options) => {
     const voice = (h.voice = new window.PerfVoice(options));
