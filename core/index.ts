@@ -15,3 +15,5 @@ export type {
   TranscriptTurn,
 } from './types';
 export type { AudioFormat, ClientMessage, ServerMessage } from './protocol';
+/** The session machine itself, for inspection, replay and tests (`machine.provide()` swaps its actors). */
+export { sessionMachine, type SessionContext, type SessionEvent, type SessionEmitted, type SessionOptions } from './machine';

@@ -119,6 +119,14 @@ export class PerfVoice {
     this.#listeners.get(event)?.delete(callback);
   }
 
+  /**
+   * The XState actor running the session, for inspection and debugging tools (e.g.
+   * `voice.actor.system.inspect(observer)`, or `perfvoice/inspector`). Read-only use only.
+   */
+  get actor(): Actor<typeof sessionMachine> {
+    return this.#actor;
+  }
+
   /** Current status: 'disconnected', 'connecting' or 'connected'. */
   get status(): Status {
     return this.#state.status;
