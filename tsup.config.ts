@@ -14,6 +14,16 @@ export default defineConfig([
     esbuildPlugins: [workletEsbuildPlugin()],
   },
   {
+    // Framework bindings: thin, and importing the package itself so there is one PerfVoice class.
+    entry: { svelte: 'bindings/svelte.ts', vue: 'bindings/vue.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'browser',
+    external: ['perfvoice', 'vue', 'svelte'],
+  },
+  {
     // The script-tag file: one minified IIFE with xstate inlined, defining window.PerfVoice.
     entry: { 'perfvoice.global': 'core/global.ts' },
     format: ['iife'],

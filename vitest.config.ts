@@ -1,7 +1,11 @@
+import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 import { workletVitePlugin } from './build/worklet-plugin.ts';
 
 const plugins = [workletVitePlugin()];
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   test: {
@@ -12,6 +16,19 @@ export default defineConfig({
           name: 'unit',
           include: ['test/{unit,dsp,agent,package}/**/*.test.ts'],
           testTimeout: 20000,
+        },
+      },
+      {
+        // Framework bindings with real Svelte and Vue components, in jsdom.
+        plugins: [...plugins, svelte({ compilerOptions: { hmr: false } }), vue()],
+        resolve: {
+          conditions: ['browser'],
+          alias: { 'perfvoice/svelte': here('bindings/svelte.ts'), 'perfvoice/vue': here('bindings/vue.ts'), perfvoice: here('core/index.ts') },
+        },
+        test: {
+          name: 'bindings',
+          include: ['test/bindings/**/*.test.ts'],
+          environment: 'jsdom',
         },
       },
       {

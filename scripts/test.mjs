@@ -55,6 +55,7 @@ check('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']);
 check('publint', 'npx', ['publint', '--strict']);
 check('attw', 'npx', ['attw', '--pack', '.', '--profile', 'node16']);
 vitest('unit');
+vitest('bindings');
 vitest('browser');
 
 if (failures.length) console.log(`\nfailed: ${failures.join('; ')}`);

@@ -1,0 +1,85 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createPerfVoice } from 'perfvoice/svelte';
+import { OPTIONS, fakeVoice, fromServer, wire } from '../support/fake-session';
+import LegacyVoice from './fixtures/LegacyVoice.svelte';
+import RunesVoice from './fixtures/RunesVoice.svelte';
+
+const XSS = '<img src=x onerror="window.__pwned=1">';
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+function connect(v: ReturnType<typeof fakeVoice>) {
+  v.microphone.send({ type: 'mic.ready' });
+  v.socket.send(fromServer(wire.metadata('conv_s')));
+}
+
+describe('perfvoice/svelte', () => {
+  for (const [name, Component] of [
+    ['a Svelte 5 runes component', RunesVoice],
+    ['a Svelte 4-style component', LegacyVoice],
+  ] as const) {
+    it(`drives ${name} through $store`, async () => {
+      const v = fakeVoice();
+      const store = createPerfVoice(v.voice);
+      const component = mount(Component, { target: document.body, props: { store } });
+      const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent;
+      expect(text('status')).toBe('disconnected');
+      document.querySelector('button')!.click();
+      flushSync();
+      expect(text('status')).toBe('connecting');
+      connect(v);
+      v.socket.send(fromServer(wire.agent(XSS)));
+      v.socket.send(fromServer(wire.user('hello')));
+      flushSync();
+      expect(text('status')).toBe('connected');
+      const items = [...document.querySelectorAll('li')];
+      expect(items.map((li) => [li.dataset.role, li.textContent])).toEqual([
+        ['agent', XSS],
+        ['user', 'hello'],
+      ]);
+      expect(document.querySelector('img')).toBeNull();
+      unmount(component);
+      // A voice passed in is left alone when the component goes.
+      expect(v.voice.status).toBe('connected');
+    });
+  }
+
+  it('stops a voice it created when the last subscriber leaves, not before', () => {
+    const store = createPerfVoice(OPTIONS);
+    const stop = vi.spyOn(store.voice, 'stop');
+    const states: string[] = [];
+    const a = store.subscribe((state) => states.push(state.status));
+    const b = store.subscribe(() => {});
+    expect(states).toEqual(['disconnected']);
+    a();
+    expect(stop).not.toHaveBeenCalled();
+    b();
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a voice it was given running when unsubscribed', () => {
+    const v = fakeVoice();
+    const store = createPerfVoice(v.voice);
+    const stop = vi.spyOn(v.voice, 'stop');
+    store.subscribe(() => {})();
+    expect(stop).not.toHaveBeenCalled();
+    expect(store.voice).toBe(v.voice);
+  });
+
+  it('forwards the controls', async () => {
+    const v = fakeVoice();
+    const store = createPerfVoice(v.voice);
+    const started = store.start();
+    connect(v);
+    await started;
+    store.setMuted(true);
+    store.setVolume(0.5);
+    expect(v.voice.getSnapshot().isMuted).toBe(true);
+    expect(v.playback.received).toContainEqual({ type: 'playback.volume', volume: 0.5 });
+    store.stop();
+    expect(v.voice.status).toBe('disconnected');
+  });
+});
