@@ -190,8 +190,9 @@ export const sessionMachine = setup({
         const turn = turns[i];
         const at = turn.role === 'agent' ? turn.text.lastIndexOf(original) : -1;
         if (at >= 0) {
-          const text = turn.text.slice(0, at) + corrected + turn.text.slice(at + original.length);
-          return { transcript: [...turns.slice(0, i), { ...turn, text }, ...turns.slice(i + 1)] };
+          const text = (turn.text.slice(0, at) + corrected + turn.text.slice(at + original.length)).trim();
+          // Cut off before a word was heard: the turn never happened.
+          return { transcript: [...turns.slice(0, i), ...(text ? [{ ...turn, text }] : []), ...turns.slice(i + 1)] };
         }
       }
       return {};

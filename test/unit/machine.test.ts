@@ -182,6 +182,16 @@ describe('session machine: transcript', () => {
     s.socket.send(fromServer(wire.correction('The weather today is sunny and warm', 'The weather today is')));
     expect(s.context().transcript.map((t) => t.text)).toEqual(['The weather today is', 'stop']);
   });
+
+  it('drops an agent turn corrected to nothing (interrupted before a word was heard)', () => {
+    const s = run();
+    s.connect();
+    s.socket.send(fromServer(wire.agent('Hello there')));
+    s.socket.send(fromServer(wire.interruption(2)));
+    s.socket.send(fromServer(wire.correction('Hello there', '')));
+    s.socket.send(fromServer(wire.user('hi')));
+    expect(s.context().transcript.map((t) => [t.role, t.text])).toEqual([['user', 'hi']]);
+  });
 });
 
 describe('session machine: every way out releases everything', () => {
