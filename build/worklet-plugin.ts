@@ -21,7 +21,7 @@ export async function bundleWorklet(entry: string): Promise<string> {
     legalComments: 'none',
   });
   // A second pass with terser: the worklet text counts against the script-tag size budget.
-  const { code } = await minify(result.outputFiles[0].text, { ecma: 2022, compress: { passes: 3 }, mangle: true });
+  const { code } = await minify(result.outputFiles[0].text, { ecma: 2020, compress: { passes: 3 }, mangle: true });
   return (code ?? '').trim();
 }
 
