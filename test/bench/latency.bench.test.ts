@@ -4,28 +4,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createLocalAgent, type AgentSession, type LocalAgent } from '../../testing/index';
-import { CHROMIUM, ROOT, launch, type BrowserRig } from '../browser/support/browser';
-import { createVoice, median, start, tone, until } from '../browser/support/scenario';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { CHROMIUM, ROOT } from '../browser/support/browser';
+import { median, tone, until } from '../browser/support/scenario';
+import { browserSuite, sleep } from '../browser/support/suite';
 const rows: [string, string, string][] = [];
 const row = (metric: string, value: string, target = '') => rows.push([metric, value, target]);
 
-let rig: BrowserRig;
-let agent: LocalAgent;
-
-beforeAll(async () => {
+beforeAll(() => {
   if (!CHROMIUM) throw new Error('The benchmark needs Chromium: apt-get install -y chromium, or set CHROME_PATH.');
-  rig = await launch();
-  agent = await createLocalAgent({ script: () => {} });
-}, 30000);
+});
+const t = browserSuite({ script: () => {} });
 
 afterAll(async () => {
-  await rig?.close();
-  await agent?.close();
   const chrome = CHROMIUM ? (await import('node:child_process')).execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim() : '';
   const header = `perfvoice benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${chrome}, Node ${process.version}`;
   const table = ['| metric | measured | target |', '|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -33,14 +25,10 @@ afterAll(async () => {
   console.log(`\n${header}\n\n${table}\n`);
 });
 
-async function session(options: Record<string, unknown> = {}): Promise<{ page: Page; session: AgentSession }> {
-  const { page } = await rig.open('global');
-  await createVoice(page, agent.url, options);
-  const started = start(page);
-  const agentSession = await agent.nextSession();
-  agentSession.sendMetadata();
-  expect(await started).toEqual({ ok: true });
-  return { page, session: agentSession };
+/** A connected session: the page and the agent's side of it. */
+async function session(options: Record<string, unknown> = {}) {
+  const agentSession = await t.connected(options);
+  return { page: t.page, session: agentSession };
 }
 
 /** Audio-thread → main-thread message transit: half the round trip to a probe worklet. */
@@ -76,7 +64,6 @@ it('interruption → silence', async () => {
     await sleep(60);
   }
   row('interruption → silence (median of 12)', `${median(timings).toFixed(1)} ms (max ${Math.max(...timings).toFixed(1)})`, '≤ 10 ms');
-  await page.context().close();
 }, 60000);
 
 it('first agent audio → audible output, and pong delay', async () => {
@@ -94,7 +81,6 @@ it('first agent audio → audible output, and pong delay', async () => {
   const pongs: number[] = [];
   for (let i = 0; i < 20; i++) pongs.push(await s.ping());
   row('ping → pong at the agent, loopback (median of 20)', `${median(pongs).toFixed(2)} ms`);
-  await page.context().close();
 }, 60000);
 
 for (const chunkSize of [512, 2048]) {
@@ -108,8 +94,7 @@ for (const chunkSize of [512, 2048]) {
       `${(transit + handling).toFixed(2)} ms (worklet → main ${transit.toFixed(2)} + main thread ${handling.toFixed(3)})`,
       '≤ 3 ms',
     );
-    await page.context().close();
-  }, 60000);
+    }, 60000);
 }
 
 it('capture rate and main-thread cost over 10 s of two-way audio', async () => {
@@ -155,7 +140,6 @@ it('capture rate and main-thread cost over 10 s of two-way audio', async () => {
     '… of which SDK JavaScript / browser send + postMessage (CPU profile, 5 s)',
     `${(sdk / 5).toFixed(3)} ms / ${(native / 5).toFixed(3)} ms per second`,
   );
-  await page.context().close();
 }, 60000);
 
 it('script-tag bundle size', () => {

@@ -1,40 +1,20 @@
 // Real Chromium, a fake microphone saying a real sentence, the local agent speaking the protocol.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Resampler } from '../../core/audio/dsp/resampler';
-import { createLocalAgent, type AgentSession, type LocalAgent } from '../../testing/index';
-import { CHROMIUM, launch, speechFile, type BrowserRig } from './support/browser';
-import { checkPage, correlateLooped, createVoice, events, expectReleased, outputPeak, start, tone, until } from './support/scenario';
-
-const report = (line: string) => console.log(`[e2e] ${line}`);
+import { CHROMIUM, speechFile } from './support/browser';
+import { correlateLooped, events, expectReleased, outputPeak, start, tone, until } from './support/scenario';
+import { browserSuite, report } from './support/suite';
 
 describe.skipIf(!CHROMIUM)('conversation in real Chromium', () => {
-  let rig: BrowserRig;
-  let agent: LocalAgent;
-  let page: Page;
-  let lines: string[];
-
-  beforeAll(async () => {
-    rig = await launch();
-    agent = await createLocalAgent();
-  }, 30000);
-  afterAll(async () => {
-    await rig?.close();
-    await agent?.close();
-  });
-  afterEach(async () => {
-    await page.evaluate(() => window.harness.voice?.stop()).catch(() => {});
-    await checkPage(page, lines);
-    agent.setScript(undefined);
-  });
+  const t = browserSuite();
+  afterEach(() => t.agent.setScript(undefined));
 
   /** Opens a page whose voice talks to a scripted agent; returns the session the test drives. */
   async function scripted(kind: 'global' | 'module' = 'global', options: Record<string, unknown> = {}) {
-    agent.setScript(() => {});
-    ({ page, console: lines } = await rig.open(kind));
-    await createVoice(page, agent.url, options);
-    const started = start(page);
-    const session = await agent.nextSession();
+    t.agent.setScript(() => {});
+    await t.open(options, { kind });
+    const started = start(t.page);
+    const session = await t.agent.nextSession();
     return { session, started };
   }
 
@@ -42,19 +22,19 @@ describe.skipIf(!CHROMIUM)('conversation in real Chromium', () => {
     const { session, started } = await scripted();
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(session.audioChunks).toHaveLength(0);
-    expect(await page.evaluate(() => window.harness.voice.status)).toBe('connecting');
+    expect(await t.page.evaluate(() => window.harness.voice.status)).toBe('connecting');
     session.sendMetadata({ conversation_id: 'conv_e2e_1' });
     expect(await started).toEqual({ ok: true });
-    expect((await events(page)).map((e) => [e.name, ...e.args])).toEqual([
+    expect((await events(t.page)).map((e) => [e.name, ...e.args])).toEqual([
       ['status', 'connecting'],
       ['status', 'connected'],
       ['connected', 'conv_e2e_1'],
     ]);
-    expect(await page.evaluate(() => window.harness.voice.conversationId)).toBe('conv_e2e_1');
+    expect(await t.page.evaluate(() => window.harness.voice.conversationId)).toBe('conv_e2e_1');
     await session.waitForAudio(2048);
     expect(session.audioChunks[0].at).toBeGreaterThanOrEqual(session.metadataSentAt!);
     report(`first audio chunk ${session.firstAudioAfterMetadataMs!.toFixed(0)} ms after the metadata`);
-    expect(await page.evaluate(() => window.harness.constraints.audio)).toMatchObject({
+    expect(await t.page.evaluate(() => window.harness.constraints.audio)).toMatchObject({
       echoCancellation: true,
       noiseSuppression: true,
       autoGainControl: true,
@@ -117,30 +97,29 @@ describe.skipIf(!CHROMIUM)('conversation in real Chromium', () => {
     const { session, started } = await scripted();
     session.sendMetadata();
     expect((await started).ok).toBe(true);
-    expect(await outputPeak(page)).toBe(0);
+    expect(await outputPeak(t.page)).toBe(0);
     session.sendAudio(tone(0.8), { sampleRate: 16000 });
     const sentAt = Date.now();
-    await until(page, () => window.harness.voice.mode === 'speaking');
+    await until(t.page, () => window.harness.voice.mode === 'speaking');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const peak = await outputPeak(page);
+    const peak = await outputPeak(t.page);
     report(`agent tone plays at peak ${peak.toFixed(2)} (sent at 0.5)`);
     expect(peak).toBeGreaterThan(0.3);
-    expect(await page.evaluate(() => window.harness.voice.getOutputLevel())).toBeGreaterThan(0.5);
-    await until(page, () => window.harness.voice.mode === 'listening', 3000);
+    expect(await t.page.evaluate(() => window.harness.voice.getOutputLevel())).toBeGreaterThan(0.5);
+    await until(t.page, () => window.harness.voice.mode === 'listening', 3000);
     const playedMs = Date.now() - sentAt;
     report(`0.8 s of agent audio: mode back to listening after ${playedMs} ms`);
     expect(playedMs).toBeGreaterThan(700);
     // The tap's window (43 ms) empties right after.
-    await until(page, () => window.harness.outputPeak() < 1e-3, 500);
+    await until(t.page, () => window.harness.outputPeak() < 1e-3, 500);
   });
 
   it('talks with the default agent: greeting, user transcript, echo reply, both transcript roles', async () => {
-    ({ page, console: lines } = await rig.open('global'));
-    await createVoice(page, agent.url);
-    expect((await start(page)).ok).toBe(true);
-    await agent.nextSession(); // handed out, so the next test's nextSession() gets its own
+    await t.open();
+    expect((await start(t.page)).ok).toBe(true);
+    await t.agent.nextSession(); // handed out, so the next test's nextSession() gets its own
     const transcript = await until(
-      page,
+      t.page,
       () => {
         const turns = window.harness.events.filter((e: { name: string }) => e.name === 'transcript').map((e: { args: unknown[] }) => e.args);
         return turns.some((t: unknown[]) => t[0] === 'user') && turns.some((t: unknown[]) => t[0] === 'agent' && String(t[1]).startsWith('You said')) && turns;
@@ -149,7 +128,7 @@ describe.skipIf(!CHROMIUM)('conversation in real Chromium', () => {
     );
     expect(transcript[0]).toEqual(['agent', expect.stringContaining('local echo agent')]);
     expect(transcript.find((t: unknown[]) => t[0] === 'user')[1]).toMatch(/^\(\d+\.\d s of speech\)$/);
-    const snapshot = await page.evaluate(() => window.harness.voice.getSnapshot());
+    const snapshot = await t.page.evaluate(() => window.harness.voice.getSnapshot());
     expect(snapshot.transcript.map((t: { role: string }) => t.role)).toContain('user');
   }, 30000);
 
@@ -159,8 +138,8 @@ describe.skipIf(!CHROMIUM)('conversation in real Chromium', () => {
     expect(await started).toEqual({ ok: true });
     await session.waitForAudio(2048 * 4);
     session.sendAudio(tone(0.5), { sampleRate: 16000 });
-    await until(page, () => window.harness.outputPeak() > 0.3);
-    await page.evaluate(() => window.harness.voice.stop());
-    await expectReleased(page);
+    await until(t.page, () => window.harness.outputPeak() > 0.3);
+    await t.page.evaluate(() => window.harness.voice.stop());
+    await expectReleased(t.page);
   });
 });

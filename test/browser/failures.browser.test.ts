@@ -2,58 +2,30 @@
 // track ended and the AudioContext closed. And malformed server input, and many cycles.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { createLocalAgent, type LocalAgent } from '../../testing/index';
-import { CHROMIUM, ROOT, launch, type BrowserRig } from './support/browser';
-import { checkPage, createVoice, events, expectReleased, start, tone, until } from './support/scenario';
-
-const report = (line: string) => console.log(`[e2e] ${line}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, ROOT } from './support/browser';
+import { events, expectReleased, start, tone, until } from './support/scenario';
+import { browserSuite, report, sleep } from './support/suite';
 
 describe.skipIf(!CHROMIUM)('session endings in real Chromium', () => {
-  let rig: BrowserRig;
-  let agent: LocalAgent;
-  let page: Page;
-  let lines: string[];
-
-  beforeAll(async () => {
-    rig = await launch();
-    agent = await createLocalAgent({ script: () => {} });
-  }, 30000);
-  afterAll(async () => {
-    await rig?.close();
-    await agent?.close();
-  });
-  afterEach(async () => {
-    await checkPage(page, lines);
-  });
-
-  async function open(options: Record<string, unknown> = {}, url = agent.url, deny = false) {
-    ({ page, console: lines } = await rig.open('global', { deny }));
-    await createVoice(page, url, options);
-  }
+  const t = browserSuite({ script: () => {} });
 
   async function connected() {
-    await open();
-    const started = start(page);
-    const session = await agent.nextSession();
-    session.sendMetadata();
-    expect(await started).toEqual({ ok: true });
+    const session = await t.connected();
     await session.waitForAudio(2048);
     return session;
   }
 
-  const lastDisconnect = async () => (await events(page)).filter((e) => e.name === 'disconnected').at(-1)?.args;
+  const lastDisconnect = async () => (await events(t.page)).filter((e) => e.name === 'disconnected').at(-1)?.args;
 
   for (const code of [1000, 1002, 1008, 1011]) {
     it(`server closes with ${code}`, async () => {
       const session = await connected();
       session.close(code, `closing with ${code}`);
-      await until(page, () => window.harness.voice.status === 'disconnected');
-      await expectReleased(page);
+      await until(t.page, () => window.harness.voice.status === 'disconnected');
+      await expectReleased(t.page);
       expect(await lastDisconnect()).toEqual([code, `closing with ${code}`]);
-      const errors = (await events(page)).filter((e) => e.name === 'error').map((e) => (e.args[0] as { code: string }).code);
+      const errors = (await events(t.page)).filter((e) => e.name === 'error').map((e) => (e.args[0] as { code: string }).code);
       expect(errors).toEqual(code === 1000 ? [] : ['connection_lost']);
     });
   }
@@ -68,11 +40,11 @@ describe.skipIf(!CHROMIUM)('session endings in real Chromium', () => {
         });
         child.once('exit', () => reject(new Error('agent exited early')));
       });
-      await open({}, url);
-      expect(await start(page)).toEqual({ ok: true });
+      await t.open({}, { url });
+      expect(await start(t.page)).toEqual({ ok: true });
       child.kill('SIGKILL');
-      await until(page, () => window.harness.voice.status === 'disconnected');
-      await expectReleased(page);
+      await until(t.page, () => window.harness.voice.status === 'disconnected');
+      await expectReleased(t.page);
       expect(await lastDisconnect()).toEqual([1006, '']);
     } finally {
       child.kill('SIGKILL');
@@ -80,51 +52,51 @@ describe.skipIf(!CHROMIUM)('session endings in real Chromium', () => {
   });
 
   it('the socket fails to open', async () => {
-    await open({}, 'ws://127.0.0.1:9/v1/voice/conversation');
-    const result = await start(page);
+    await t.open({}, { url: 'ws://127.0.0.1:9/v1/voice/conversation' });
+    const result = await start(t.page);
     expect(result).toMatchObject({ ok: false, code: 'connection_failed' });
     expect(result.message).toMatch(/^WebSocket connection failed/);
-    await expectReleased(page);
+    await expectReleased(t.page);
   });
 
   it('the microphone is denied: NotAllowedError, and no socket is opened', async () => {
-    await open({}, agent.url, true);
-    expect(await start(page)).toMatchObject({ ok: false, name: 'NotAllowedError' });
-    await expectReleased(page);
-    expect(await page.evaluate(() => window.harness.sockets.length)).toBe(0);
-    expect((await events(page)).map((e) => e.name)).toEqual(['status', 'error', 'status', 'disconnected']);
+    await t.open({}, { deny: true });
+    expect(await start(t.page)).toMatchObject({ ok: false, name: 'NotAllowedError' });
+    await expectReleased(t.page);
+    expect(await t.page.evaluate(() => window.harness.sockets.length)).toBe(0);
+    expect((await events(t.page)).map((e) => e.name)).toEqual(['status', 'error', 'status', 'disconnected']);
   });
 
   it('no metadata in time', async () => {
-    await open({ connectTimeoutMs: 1000 });
-    const started = start(page);
-    const session = await agent.nextSession();
+    await t.open({ connectTimeoutMs: 1000 });
+    const started = start(t.page);
+    const session = await t.agent.nextSession();
     const result = await started;
     expect(result).toMatchObject({ ok: false, code: 'connect_timeout' });
-    await expectReleased(page);
+    await expectReleased(t.page);
     expect((await session.closed).code).toBe(1000);
   });
 
   it('the microphone track ends mid-session', async () => {
     await connected();
     // What an unplugged device does: the track ends and fires `ended`.
-    await page.evaluate(() => {
+    await t.page.evaluate(() => {
       const track = window.harness.tracks[0];
       track.stop();
       track.dispatchEvent(new Event('ended'));
     });
-    await expectReleased(page);
-    const error = (await events(page)).find((e) => e.name === 'error');
+    await expectReleased(t.page);
+    const error = (await events(t.page)).find((e) => e.name === 'error');
     expect(error?.args[0]).toMatchObject({ code: 'microphone_ended' });
   });
 
   it('stop() during connecting', async () => {
-    await open();
-    const started = start(page);
-    const session = await agent.nextSession();
-    await page.evaluate(() => window.harness.voice.stop());
+    await t.open();
+    const started = start(t.page);
+    const session = await t.agent.nextSession();
+    await t.page.evaluate(() => window.harness.voice.stop());
     expect(await started).toMatchObject({ ok: false, code: 'stopped' });
-    await expectReleased(page);
+    await expectReleased(t.page);
     expect((await session.closed).code).toBe(1000);
   });
 
@@ -139,35 +111,35 @@ describe.skipIf(!CHROMIUM)('session endings in real Chromium', () => {
     session.sendRaw(Buffer.from([1, 2, 3, 4]));
     session.sendRaw('{"type":"ping"}');
     session.sendRaw('null');
-    await until(page, () => window.harness.events.filter((e: { name: string }) => e.name === 'error').length >= 8);
+    await until(t.page, () => window.harness.events.filter((e: { name: string }) => e.name === 'error').length >= 8);
     await sleep(200);
-    const all = await events(page);
+    const all = await events(t.page);
     expect(all.filter((e) => e.name === 'message').map((e) => e.args[0])).toEqual([{ type: 'surprise', surprise_event: {} }]);
     expect(all.filter((e) => e.name === 'error').every((e) => (e.args[0] as { code: string }).code === 'invalid_message')).toBe(true);
-    expect(await page.evaluate(() => window.harness.voice.status)).toBe('connected');
+    expect(await t.page.evaluate(() => window.harness.voice.status)).toBe('connected');
     // Still fully working: audio plays, pings are answered.
     session.sendAudio(tone(0.3), { sampleRate: 16000 });
-    await until(page, () => window.harness.outputPeak() > 0.3);
+    await until(t.page, () => window.harness.outputPeak() > 0.3);
     expect(await session.ping(77)).toBeLessThan(100);
   });
 
   it('leaks nothing over 50 start/stop cycles', async () => {
-    agent.setScript((session) => session.sendMetadata());
+    t.agent.setScript((session) => session.sendMetadata());
     try {
-      await open();
+      await t.open();
       const began = Date.now();
       let listenersAfterFirst = 0;
       for (let cycle = 0; cycle < 50; cycle++) {
-        expect(await start(page)).toEqual({ ok: true });
-        await page.evaluate(() => window.harness.voice.stop());
-        await agent.nextSession();
+        expect(await start(t.page)).toEqual({ ok: true });
+        await t.page.evaluate(() => window.harness.voice.stop());
+        await t.agent.nextSession();
         if (cycle === 0) {
-          await expectReleased(page);
-          listenersAfterFirst = await page.evaluate(() => window.harness.listeners);
+          await expectReleased(t.page);
+          listenersAfterFirst = await t.page.evaluate(() => window.harness.listeners);
         }
       }
-      await expectReleased(page);
-      const state = await page.evaluate(() => ({
+      await expectReleased(t.page);
+      const state = await t.page.evaluate(() => ({
         contexts: window.harness.contexts.length,
         tracks: window.harness.tracks.length,
         listeners: window.harness.listeners,
@@ -176,7 +148,7 @@ describe.skipIf(!CHROMIUM)('session endings in real Chromium', () => {
       report(`50 cycles in ${Date.now() - began} ms: ${state.contexts} contexts and ${state.tracks} tracks created, all closed; listeners ${listenersAfterFirst} → ${state.listeners}`);
       expect(state).toMatchObject({ contexts: 50, tracks: 50, open: 0, listeners: listenersAfterFirst });
     } finally {
-      agent.setScript(() => {});
+      t.agent.setScript(() => {});
     }
   }, 60000);
 });

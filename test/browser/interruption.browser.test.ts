@@ -1,13 +1,9 @@
 // Interruptions, stale audio and a server flood, measured on what reaches the page's speakers.
 import { readFileSync, readdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { createLocalAgent, type LocalAgent } from '../../testing/index';
-import { CHROMIUM, launch, type BrowserRig } from './support/browser';
-import { checkPage, createVoice, events, heapMiB, median, outputPeak, start, tone, until } from './support/scenario';
-
-const report = (line: string) => console.log(`[e2e] ${line}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser';
+import { events, heapMiB, median, outputPeak, tone, until } from './support/scenario';
+import { browserSuite, report, sleep } from './support/suite';
 
 /** Resident memory (MiB) of Chromium's renderer processes: the page, its worklets and heaps. */
 function rendererMiB(): number {
@@ -24,92 +20,68 @@ function rendererMiB(): number {
 }
 
 describe.skipIf(!CHROMIUM)('interruptions in real Chromium', () => {
-  let rig: BrowserRig;
-  let agent: LocalAgent;
-  let page: Page;
-  let lines: string[];
-
-  beforeAll(async () => {
-    rig = await launch();
-    agent = await createLocalAgent({ script: () => {} });
-  }, 30000);
-  afterAll(async () => {
-    await rig?.close();
-    await agent?.close();
-  });
-  afterEach(async () => {
-    await checkPage(page, lines);
-  });
-
-  async function connected() {
-    ({ page, console: lines } = await rig.open('global'));
-    await createVoice(page, agent.url);
-    const started = start(page);
-    const session = await agent.nextSession();
-    session.sendMetadata();
-    expect(await started).toEqual({ ok: true });
-    return session;
-  }
+  const t = browserSuite({ script: () => {} });
+  const connected = () => t.connected();
 
   it('goes silent within milliseconds of an interruption (audible → interruption → silent)', async () => {
     const session = await connected();
     const timings: number[] = [];
     for (let round = 0; round < 5; round++) {
       const { eventIds } = session.sendAudio(tone(3), { sampleRate: 16000 });
-      await until(page, () => window.harness.outputPeak() > 0.3);
+      await until(t.page, () => window.harness.outputPeak() > 0.3);
       await sleep(150);
-      expect(await outputPeak(page)).toBeGreaterThan(0.3);
+      expect(await outputPeak(t.page)).toBeGreaterThan(0.3);
       session.sendInterruption(Math.max(...eventIds) + 1);
-      const result = await until(page, (n) => window.harness.interruptions[n], 5000, round);
+      const result = await until(t.page, (n) => window.harness.interruptions[n], 5000, round);
       expect(result.audibleBefore).toBeGreaterThan(0.3);
       expect(result.ms).not.toBeNull();
       timings.push(result.ms);
       await sleep(100);
-      expect(await outputPeak(page)).toBeLessThan(1e-3);
+      expect(await outputPeak(t.page)).toBeLessThan(1e-3);
     }
     report(`interruption → silence: ${timings.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(timings).toFixed(1)})`);
     expect(median(timings)).toBeLessThan(30);
-    const names = (await events(page)).map((e) => e.name);
+    const names = (await events(t.page)).map((e) => e.name);
     expect(names.filter((n) => n === 'interruption')).toHaveLength(5);
   }, 30000);
 
   it('keeps audio of the cut-off response silent and plays the newer response', async () => {
     const session = await connected();
     session.sendAudio(tone(2), { sampleRate: 16000, eventId: 10 });
-    await until(page, () => window.harness.voice.mode === 'speaking');
+    await until(t.page, () => window.harness.voice.mode === 'speaking');
     session.sendInterruption(12);
-    await until(page, () => window.harness.voice.getSnapshot().isInterrupted);
+    await until(t.page, () => window.harness.voice.getSnapshot().isInterrupted);
     // Late chunks of the interrupted response (ids 10 and 11): never audible.
     session.sendAudio(tone(1), { sampleRate: 16000, eventId: 10 });
     session.sendAudio(tone(1), { sampleRate: 16000, eventId: 11 });
     const peaks: number[] = [];
     for (let i = 0; i < 10; i++) {
       await sleep(40);
-      peaks.push(await outputPeak(page));
+      peaks.push(await outputPeak(t.page));
     }
     expect(Math.max(...peaks)).toBeLessThan(1e-3);
-    expect(await page.evaluate(() => window.harness.voice.mode)).toBe('listening');
+    expect(await t.page.evaluate(() => window.harness.voice.mode)).toBe('listening');
     // The next response (id 12 and up) plays.
     session.sendAudio(tone(0.5), { sampleRate: 16000, eventId: 12 });
-    await until(page, () => window.harness.outputPeak() > 0.3, 2000);
-    expect(await page.evaluate(() => window.harness.voice.getSnapshot())).toMatchObject({ mode: 'speaking', isInterrupted: false });
+    await until(t.page, () => window.harness.outputPeak() > 0.3, 2000);
+    expect(await t.page.evaluate(() => window.harness.voice.getSnapshot())).toMatchObject({ mode: 'speaking', isInterrupted: false });
   });
 
   it('bounds memory under a flood of 10 minutes of agent audio, and still interrupts at once', async () => {
     const session = await connected();
     await sleep(500);
-    const before = { rss: rendererMiB(), heap: await heapMiB(page) };
+    const before = { rss: rendererMiB(), heap: await heapMiB(t.page) };
     // 10 minutes at once, in 1 s messages (600 frames, 19 MB of PCM as 26 MB of base64).
     const { eventIds } = session.sendAudio(tone(600, 300, 16000, 0.3), { sampleRate: 16000, chunkMs: 1000 });
     const overflow = await until(
-      page,
+      t.page,
       () => window.harness.events.find((e: { name: string; args: { code?: string }[] }) => e.name === 'error' && e.args[0]?.code === 'playback_overflow'),
       20000,
     );
-    await until(page, () => window.harness.sockets[0].frames.length >= 601, 20000);
+    await until(t.page, () => window.harness.sockets[0].frames.length >= 601, 20000);
     await sleep(500);
-    const after = { rss: rendererMiB(), heap: await heapMiB(page) };
-    const errors = (await events(page)).filter((e) => e.name === 'error');
+    const after = { rss: rendererMiB(), heap: await heapMiB(t.page) };
+    const errors = (await events(t.page)).filter((e) => e.name === 'error');
     report(
       `flood: main-thread JS heap after GC ${before.heap.toFixed(1)} → ${after.heap.toFixed(1)} MiB; ` +
         `renderer RSS ${before.rss.toFixed(0)} → ${after.rss.toFixed(0)} MiB; playback queue bound 120 s (3.8 MB of PCM16 at 16 kHz); ` +
@@ -118,12 +90,12 @@ describe.skipIf(!CHROMIUM)('interruptions in real Chromium', () => {
     expect(errors).toHaveLength(1);
     expect(after.heap - before.heap).toBeLessThan(10);
     expect(after.rss - before.rss).toBeLessThan(200);
-    expect(await outputPeak(page)).toBeGreaterThan(0.1);
+    expect(await outputPeak(t.page)).toBeGreaterThan(0.1);
     session.sendInterruption(Math.max(...eventIds) + 1);
-    const result = await until(page, () => window.harness.interruptions[0]);
+    const result = await until(t.page, () => window.harness.interruptions[0]);
     report(`flood: interruption → silence ${result.ms.toFixed(1)} ms`);
     expect(result.ms).toBeLessThan(50);
     await sleep(100);
-    expect(await outputPeak(page)).toBeLessThan(1e-3);
+    expect(await outputPeak(t.page)).toBeLessThan(1e-3);
   }, 60000);
 });
