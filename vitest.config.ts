@@ -14,7 +14,7 @@ export default defineConfig({
         plugins,
         test: {
           name: 'unit',
-          include: ['test/{unit,dsp,agent,package}/**/*.test.ts'],
+          include: ['test/{unit,dsp,agent,package,inspector}/**/*.test.ts'],
           testTimeout: 20000,
         },
       },
