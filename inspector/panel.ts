@@ -1,0 +1,290 @@
+/**
+ * The debug panel: a live statechart, metrics and a timeline for one voice, in a shadow root.
+ *
+ * The recorder collects as things happen; the panel draws at most once per animation frame,
+ * touching only what changed (class names on the chart, new or grown timeline rows, metric
+ * texts), so a busy session costs the page a few DOM writes per frame.
+ */
+import { statechartSvg } from './chart-svg';
+import { formatBytes, type TimelineRow } from './timeline';
+import { recordSession, type InspectableVoice, type SessionRecorder } from './recorder';
+import { PANEL_CSS } from './styles';
+
+/** Where the panel goes. */
+export type InspectorPosition = 'right' | 'left' | 'bottom' | 'inline';
+
+/** Options of {@link mountInspector}. */
+export interface InspectorOptions {
+  /** The element the panel is added to. Default `document.body`. */
+  target?: Element;
+  /**
+   * `right` (default), `left` and `bottom` dock the panel to that edge of the window, over the
+   * page; `inline` puts it in the target's flow (default when a `target` is given).
+   */
+  position?: InspectorPosition;
+  /** Start collapsed to a small button. Default false. */
+  collapsed?: boolean;
+}
+
+/** Timeline rows kept in the DOM (the recorder keeps more; the trace keeps all). */
+const DOM_ROWS = 600;
+
+const GLYPHS: Record<TimelineRow['kind'], string> = { state: '◆', event: '•', in: '↓', out: '↑', command: '⇢', error: '✖' };
+
+const html = String.raw;
+
+function template(position: InspectorPosition): string {
+  const metric = (key: string, label: string, extra = '') => html`<div class="metric ${extra}"><dt>${label}</dt><dd data-m="${key}">–</dd></div>`;
+  return html`<section class="panel ${position}" part="panel" aria-label="perfvoice inspector">
+  <div class="grip" data-action="resize"></div>
+  <header>
+    <h2>perfvoice <span>inspector</span></h2>
+    <span class="state" data-status="disconnected" title="The session machine's state">disconnected</span>
+    <span class="spacer"></span>
+    <button type="button" data-action="export" title="Download the session trace (JSON, API key redacted) for a bug report">Export trace</button>
+    <button type="button" data-action="collapse" aria-expanded="true" title="Collapse">–</button>
+  </header>
+  <div class="body">
+    <div class="chart" aria-label="Statechart of the session machine"></div>
+    <div class="side">
+      <dl class="metrics">
+        <div class="metric"><dt>microphone</dt><dd data-m="input">0.00</dd><span class="bar"><b data-bar="input"></b></span></div>
+        <div class="metric"><dt>agent output</dt><dd data-m="output">0.00</dd><span class="bar out"><b data-bar="output"></b></span></div>
+        <div class="metric"><dt>playback queue</dt><dd data-m="queue">0 ms</dd><span class="bar queue"><b data-bar="queue"></b></span></div>
+        ${metric('sent', '↑ sent (audio)')}
+        ${metric('received', '↓ received (audio)')}
+        ${metric('interruptions', 'interruptions')}
+        ${metric('ping', 'last ping_ms')}
+        ${metric('pong', 'pong delay')}
+        ${metric('turn', 'last response')}
+        ${metric('turns', 'end of user speech → first agent audio, per turn (ms)', 'wide')}
+      </dl>
+      <div class="tools"><b>Timeline</b>
+        <button type="button" data-filter="machine" aria-pressed="true" title="Machine events and commands">machine</button>
+        <button type="button" data-filter="wire" aria-pressed="true" title="Wire messages">wire</button>
+        <button type="button" data-filter="audio" aria-pressed="true" title="Audio chunks (summarised)">audio</button>
+      </div>
+      <ol class="timeline" aria-live="off"></ol>
+    </div>
+  </div>
+</section>`;
+}
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+/**
+ * Mounts the inspector panel for a voice: a live statechart drawn from the session machine, the
+ * timeline of machine events and wire messages, live metrics, and an "Export trace" button.
+ * Mount it before `voice.start()` to record whole sessions (only those replay).
+ * @returns `unmount()`: removes the panel and stops recording.
+ */
+export function mountInspector(voice: InspectableVoice, options: InspectorOptions = {}): () => void {
+  const target = options.target ?? document.body;
+  const position = options.position ?? (options.target ? 'inline' : 'right');
+  const recorder: SessionRecorder = recordSession(voice);
+  const machine = voice.actor.logic;
+
+  const host = document.createElement('div');
+  host.setAttribute('data-perfvoice-inspector', '');
+  const root = host.attachShadow({ mode: 'open' });
+  root.innerHTML = `<style>${PANEL_CSS}</style>${template(position)}`;
+  const $ = <T extends Element>(selector: string) => root.querySelector(selector) as T;
+  const panel = $<HTMLElement>('.panel');
+  const stateLabel = $<HTMLElement>('.state');
+  const list = $<HTMLOListElement>('.timeline');
+  // The chart's markup comes from the machine definition (names escaped), never from the wire.
+  $<HTMLElement>('.chart').innerHTML = statechartSvg(machine, { standalone: false });
+  const stateBoxes = new Map<string, Element>();
+  for (const box of root.querySelectorAll('.pv-state')) stateBoxes.set(box.getAttribute('data-id')!, box);
+  const edges = [...root.querySelectorAll('.pv-edge')];
+  const values = new Map<string, HTMLElement>();
+  for (const dd of root.querySelectorAll<HTMLElement>('[data-m]')) values.set(dd.dataset.m!, dd);
+  const bars = new Map<string, HTMLElement>();
+  for (const bar of root.querySelectorAll<HTMLElement>('[data-bar]')) bars.set(bar.dataset.bar!, bar);
+  if (options.collapsed) panel.classList.add('collapsed');
+
+  // --- drawing -------------------------------------------------------------------------------
+  let drawnVersion = -1;
+  let drawnState = '';
+  let drawnTaken: unknown = null;
+  let lastRowId = 0;
+  const rowElements = new Map<number, { element: HTMLLIElement; rev: number; row: TimelineRow }>();
+  const texts = new Map<string, string>();
+
+  const setText = (key: string, text: string) => {
+    if (texts.get(key) === text) return;
+    texts.set(key, text);
+    values.get(key)!.textContent = text;
+  };
+  const setBar = (key: string, fraction: number) => {
+    bars.get(key)!.style.transform = `scaleX(${Math.max(0, Math.min(1, fraction)).toFixed(3)})`;
+  };
+
+  function drawState(state: string): void {
+    drawnState = state;
+    const active = new Set([machine.id]);
+    for (const leaf of state.split(', ')) {
+      let id = machine.id;
+      for (const key of leaf.split('.')) active.add((id = `${id}.${key}`));
+    }
+    const leaves = new Set(state.split(', ').map((leaf) => `${machine.id}.${leaf}`));
+    for (const [id, box] of stateBoxes) {
+      box.classList.toggle('pv-active', active.has(id));
+      box.classList.toggle('pv-current', leaves.has(id));
+    }
+    stateLabel.textContent = state;
+    stateLabel.title = `The session machine's state: ${state}`;
+    stateLabel.dataset.status = state.includes('connected') ? 'connected' : state === 'disconnected' ? 'disconnected' : 'connecting';
+  }
+
+  function drawTaken(): void {
+    const taken = recorder.lastTransitions;
+    drawnTaken = taken;
+    for (const edge of edges) {
+      const source = edge.getAttribute('data-source');
+      const target = edge.getAttribute('data-target');
+      edge.classList.toggle('pv-taken', taken.some((t) => t.source === source && t.target === target));
+    }
+  }
+
+  function rowElement(row: TimelineRow): HTMLLIElement {
+    const li = document.createElement('li');
+    const audio = row.name === 'audio' || row.name === 'user_audio_chunk';
+    li.className = `k-${row.kind}${audio ? ' audio' : ''}`;
+    const time = document.createElement('time');
+    time.textContent = fixed(row.t / 1000, 3);
+    const glyph = document.createElement('i');
+    glyph.textContent = GLYPHS[row.kind];
+    const name = document.createElement('b');
+    name.textContent = row.name;
+    const text = document.createElement('span');
+    text.textContent = row.text; // server text: always as text, never as HTML
+    li.append(time, glyph, name, text);
+    return li;
+  }
+
+  function drawTimeline(): void {
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+    const fragment = document.createDocumentFragment();
+    for (const row of recorder.timeline.rows) {
+      if (row.id > lastRowId) {
+        const element = rowElement(row);
+        rowElements.set(row.id, { element, rev: row.rev, row });
+        fragment.append(element);
+        lastRowId = row.id;
+      }
+    }
+    // Folded audio rows grow in place.
+    for (const entry of rowElements.values()) {
+      if (entry.rev !== entry.row.rev) {
+        entry.rev = entry.row.rev;
+        entry.element.lastElementChild!.textContent = entry.row.text;
+      }
+    }
+    list.append(fragment);
+    while (rowElements.size > DOM_ROWS) {
+      const [id, entry] = rowElements.entries().next().value!;
+      entry.element.remove();
+      rowElements.delete(id);
+    }
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  function drawMetrics(): void {
+    const m = recorder.metrics();
+    setText('input', fixed(m.inputLevel));
+    setText('output', fixed(m.outputLevel));
+    setText('queue', `${m.queueMs} ms`);
+    setBar('input', m.inputLevel);
+    setBar('output', m.outputLevel);
+    setBar('queue', m.queueMs / 5000);
+    setText('sent', `${m.sent.chunks} chunks · ${formatBytes(m.sent.bytes)}`);
+    setText('received', `${m.received.chunks} chunks · ${formatBytes(m.received.bytes)}${m.received.stale ? ` · ${m.received.stale} stale` : ''}`);
+    setText('interruptions', String(m.interruptions));
+    setText('ping', m.pingMs === null ? '–' : `${m.pingMs} ms`);
+    setText('pong', m.pongDelayMs === null ? '–' : `${fixed(m.pongDelayMs)} ms (${m.pongs} pongs)`);
+    const last = m.turns[m.turns.length - 1];
+    setText('turn', last ? `${Math.round(last.ms)} ms` : '–');
+    setText('turns', m.turns.length ? m.turns.map((turn) => Math.round(turn.ms)).join(' · ') : '–');
+  }
+
+  let frame = 0;
+  const draw = () => {
+    frame = requestAnimationFrame(draw);
+    recorder.poll();
+    const collapsed = panel.classList.contains('collapsed');
+    if (recorder.version !== drawnVersion) {
+      drawnVersion = recorder.version;
+      if (recorder.state !== drawnState) drawState(recorder.state);
+      if (!collapsed) {
+        if (recorder.lastTransitions !== drawnTaken) drawTaken();
+        drawTimeline();
+      }
+    }
+    if (!collapsed) drawMetrics();
+  };
+
+  // --- controls ------------------------------------------------------------------------------
+  const exportTrace = () => {
+    const trace = recorder.trace();
+    const blob = new Blob([JSON.stringify(trace, null, 2)], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `perfvoice-trace-${trace.recordedAt.replace(/[:.]/g, '-')}.json`;
+    root.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  };
+  const onClick = (event: Event) => {
+    const button = (event.target as Element).closest('button');
+    if (!button) return;
+    const action = button.getAttribute('data-action');
+    const filter = button.getAttribute('data-filter');
+    if (action === 'export') exportTrace();
+    else if (action === 'collapse') {
+      const collapsed = panel.classList.toggle('collapsed');
+      button.setAttribute('aria-expanded', String(!collapsed));
+      button.textContent = collapsed ? '▢' : '–';
+      button.title = collapsed ? 'Expand' : 'Collapse';
+      drawnVersion = -1; // catch up on what happened while collapsed
+    } else if (filter) {
+      const shown = button.getAttribute('aria-pressed') !== 'true';
+      button.setAttribute('aria-pressed', String(shown));
+      list.classList.toggle(`hide-${filter}`, !shown);
+    }
+  };
+  // Dragging the inner edge resizes a docked panel.
+  const onPointerDown = (event: PointerEvent) => {
+    if (!(event.target as Element).matches('[data-action=resize]')) return;
+    event.preventDefault();
+    const move = (e: PointerEvent) => {
+      if (position === 'bottom') panel.style.setProperty('--pv-height', `${Math.max(120, innerHeight - e.clientY)}px`);
+      else panel.style.setProperty('--pv-width', `${Math.max(320, position === 'right' ? innerWidth - e.clientX : e.clientX)}px`);
+    };
+    const up = () => {
+      removeEventListener('pointermove', move);
+      removeEventListener('pointerup', up);
+    };
+    addEventListener('pointermove', move);
+    addEventListener('pointerup', up);
+  };
+  root.addEventListener('click', onClick);
+  root.addEventListener('pointerdown', onPointerDown as EventListener);
+
+  target.append(host);
+  drawState(recorder.state);
+  frame = requestAnimationFrame(draw);
+
+  let mounted = true;
+  return () => {
+    if (!mounted) return;
+    mounted = false;
+    cancelAnimationFrame(frame);
+    recorder.stop();
+    root.removeEventListener('click', onClick);
+    root.removeEventListener('pointerdown', onPointerDown as EventListener);
+    host.remove();
+  };
+}

@@ -1,0 +1,358 @@
+/**
+ * The recorder: watches a PerfVoice session through XState's inspection API and keeps the trace,
+ * the timeline and the metrics. No DOM: the panel draws what it keeps, tests and apps can use it
+ * alone (`recordSession(voice).trace()`).
+ *
+ * It must not slow the session down: each inspection event costs a few property reads and, for
+ * events the machine processes, one small object. Drawing happens elsewhere, once per frame.
+ */
+import type { InspectionEvent } from 'xstate';
+import { createQueueEstimate, emptyMetrics, audioMs, type InspectorMetrics, type TurnLatency } from './metrics';
+import { errorJson, jsonSafe, redactor } from './redact';
+import { createTimeline, describeEvent, type Timeline } from './timeline';
+import {
+  TRACE_FORMAT,
+  TRACE_VERSION,
+  stateKey,
+  traceEvent,
+  type SessionTrace,
+  type TraceEntry,
+  type TraceEventEntry,
+  type TraceOptions,
+  type TraceUplinkEntry,
+} from './trace';
+import type { MachineLike } from './chart-model';
+
+type StateValue = string | { [key: string]: StateValue };
+
+/** The parts of a machine snapshot the inspector reads. */
+export interface SnapshotLike {
+  value: StateValue;
+  context: unknown;
+  hasTag?(tag: string): boolean;
+}
+
+/** The parts of an XState actor the inspector uses (an `Actor` of the session machine has them all). */
+export interface InspectableActor {
+  /** The machine, whose definition the statechart is drawn from. */
+  readonly logic: MachineLike;
+  readonly system: { inspect(observer: (event: InspectionEvent) => void): { unsubscribe(): void } };
+  getSnapshot(): SnapshotLike;
+  on(type: '*', handler: (event: { type: string; error?: unknown }) => void): { unsubscribe(): void };
+}
+
+/** What the inspector needs from a voice: a `PerfVoice` is one. */
+export interface InspectableVoice {
+  /** The session's XState actor (`voice.actor`). */
+  readonly actor: InspectableActor;
+  getInputLevel(): number;
+  getOutputLevel(): number;
+}
+
+/** Options of {@link recordSession}. */
+export interface RecorderOptions {
+  /** Trace entries kept before new ones are dropped (and counted in `dropped`). Default 200 000. */
+  maxEntries?: number;
+  /** The clock, in milliseconds. Default `performance.now()`. */
+  now?: () => number;
+}
+
+/** A transition the machine just took, by state node ids (as in the statechart). */
+export interface TakenTransition {
+  source: string;
+  target: string;
+}
+
+/** A running recording of one voice's sessions. */
+export interface SessionRecorder {
+  /** Timeline rows, newest last. */
+  readonly timeline: Timeline;
+  /** The machine's state now (dotted path, see `stateKey`). */
+  readonly state: string;
+  /** The transitions of the last step that took any. */
+  readonly lastTransitions: readonly TakenTransition[];
+  /** Changes whenever anything recorded changes: views redraw when it differs from what they drew. */
+  readonly version: number;
+  /** The live metrics (levels are read from the voice now). */
+  metrics(): InspectorMetrics;
+  /** Counts the microphone chunks sent since the last call (they bypass the machine). Cheap. */
+  poll(): void;
+  /** The trace so far, as exported (a copy: JSON-safe, the API key redacted). */
+  trace(): SessionTrace;
+  /** Stops recording. */
+  stop(): void;
+}
+
+interface SessionContextLike {
+  options?: { apiKey?: string; agentId?: string; wsUrl?: string; chunkSize?: number; connectTimeoutMs?: number };
+  uplink?: { chunks: number; bytes: number };
+  dropBelow?: number;
+  outputFormat?: string;
+  conversationId?: string | null;
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/**
+ * Starts recording a voice's session machine: every event it processes, the state after it, the
+ * frames it sends, the microphone audio counters, and the errors it reports.
+ */
+export function recordSession(voice: InspectableVoice, options: RecorderOptions = {}): SessionRecorder {
+  const { maxEntries = 200_000 } = options;
+  const now = options.now ?? (() => performance.now());
+  const root = voice.actor;
+  /** The actor as inspection events name it, for identity checks. */
+  const self: unknown = root;
+  const t0 = now();
+  const startedAt = Date.now();
+  const first = root.getSnapshot();
+  let context = (first.context ?? {}) as SessionContextLike;
+  const sessionOptions = context.options ?? {};
+  const redact = redactor(sessionOptions.apiKey ?? '');
+  const traceOptions: TraceOptions = {
+    agentId: redact(String(sessionOptions.agentId ?? '')),
+    wsUrl: redact(String(sessionOptions.wsUrl ?? '')),
+    chunkSize: sessionOptions.chunkSize ?? 2048,
+    connectTimeoutMs: sessionOptions.connectTimeoutMs ?? 15000,
+  };
+  const initialState = stateKey(first.value);
+  const timeline = createTimeline();
+  const entries: TraceEntry[] = [];
+  const pending: TraceEventEntry[] = [];
+  const queue = createQueueEstimate();
+  let state = initialState;
+  let snapshot = first;
+  let version = 0;
+  let dropped = 0;
+  let lastTransitions: TakenTransition[] = [];
+  let uplinkEntry: TraceUplinkEntry | null = null;
+  let seenChunks = context.uplink?.chunks ?? 0;
+  let seenWire = context.uplink?.bytes ?? 0;
+  // Per-session metrics (reset on START).
+  let received = { chunks: 0, bytes: 0, stale: 0 };
+  let pingMs: number | null = null;
+  let pongDelayMs: number | null = null;
+  let pongs = 0;
+  let interruptions = 0;
+  let turns: TurnLatency[] = [];
+  let ping: { id: number; at: number } | null = null;
+  let speechEnd: number | null = null;
+
+  const time = () => round(now() - t0);
+  const record = (entry: TraceEntry) => {
+    if (entry.kind !== 'uplink') uplinkEntry = null;
+    if (entries.length >= maxEntries) dropped++;
+    else entries.push(entry);
+  };
+  const connected = () => state.includes('connected');
+
+  function poll(t = time()): void {
+    const uplink = context.uplink;
+    if (!uplink) return;
+    // The socket actor zeroes the counters when a session's socket opens.
+    if (uplink.chunks < seenChunks) seenChunks = seenWire = 0;
+    const chunks = uplink.chunks - seenChunks;
+    if (chunks <= 0) return;
+    const bytes = chunks * traceOptions.chunkSize * 2;
+    const wireBytes = uplink.bytes - seenWire;
+    seenChunks = uplink.chunks;
+    seenWire = uplink.bytes;
+    if (uplinkEntry && entries[entries.length - 1] === uplinkEntry) {
+      uplinkEntry.chunks += chunks;
+      uplinkEntry.bytes += bytes;
+      uplinkEntry.wireBytes += wireBytes;
+      uplinkEntry.until = t;
+    } else {
+      uplinkEntry = { t, kind: 'uplink', chunks, bytes, wireBytes, until: t };
+      record(uplinkEntry);
+    }
+    timeline.audioOut(t, chunks, bytes);
+    version++;
+  }
+
+  function onEvent(event: { type: string; [field: string]: unknown }, sourceRef: unknown): void {
+    if (event.type === 'xstate.init') return; // carries the actor's input: options, API key included
+    const t = time();
+    poll(t);
+    const source = !sourceRef ? 'app' : sourceRef === self ? 'machine' : String((sourceRef as { id?: unknown }).id);
+    const safe = traceEvent(event, redact);
+    const entry: TraceEventEntry = { t, kind: 'event', source, event: safe, state };
+    record(entry);
+    pending.push(entry);
+    version++;
+    const at = now();
+    switch (event.type) {
+      case 'START':
+        received = { chunks: 0, bytes: 0, stale: 0 };
+        pingMs = pongDelayMs = ping = speechEnd = null;
+        pongs = interruptions = 0;
+        turns = [];
+        queue.empty(at);
+        break;
+      case 'server.audio': {
+        const eventId = Number(event.eventId);
+        const bytes = Number(event.byteLength);
+        // The machine's guard: audio of an interrupted response is dropped, never played.
+        const fresh = connected() && eventId >= (context.dropBelow ?? 0);
+        received.chunks++;
+        received.bytes += bytes;
+        if (fresh) {
+          queue.add(at, audioMs(bytes, context.outputFormat ?? 'pcm_16000'));
+          if (speechEnd !== null) {
+            turns.push({ at: speechEnd, ms: round(t - speechEnd) });
+            speechEnd = null;
+          }
+        } else received.stale++;
+        timeline.audioIn(t, eventId, bytes, !fresh);
+        return;
+      }
+      case 'server.ping':
+        pingMs = typeof event.pingMs === 'number' ? event.pingMs : null;
+        ping = { id: Number(event.eventId), at };
+        break;
+      case 'server.interruption':
+        interruptions++;
+        queue.empty(at);
+        break;
+      case 'server.userTranscript':
+        // The server's transcript marks the end of the user's turn: the agent's answer starts now.
+        speechEnd = t;
+        break;
+      case 'playback.started':
+        queue.started(at);
+        break;
+      case 'playback.drained':
+        queue.empty(at);
+        break;
+    }
+    const { kind, name, text } = describeEvent(safe, source);
+    timeline.add(t, kind, name, text);
+  }
+
+  function onCommand(target: string, command: { type: string; [field: string]: unknown }): void {
+    // The audio itself is counted on arrival; a child's init event carries its input (the socket
+    // URL with the key): neither belongs in a trace.
+    if (command.type === 'playback.enqueue' || command.type === 'xstate.init') return;
+    const t = time();
+    version++;
+    if (command.type === 'socket.send') {
+      let message: unknown;
+      try {
+        message = JSON.parse(String(command.data));
+      } catch {
+        message = String(command.data);
+      }
+      message = jsonSafe(message, redact);
+      record({ t, kind: 'send', message });
+      const type = (message as { type?: unknown })?.type;
+      if (type === 'pong') {
+        const id = Number((message as { event_id?: unknown }).event_id);
+        pongs++;
+        if (ping && ping.id === id) pongDelayMs = round(now() - ping.at);
+        timeline.add(t, 'out', 'pong', `#${id}${ping?.id === id ? ` · ${pongDelayMs!.toFixed(2)} ms after the ping` : ''}`);
+      } else timeline.add(t, 'out', typeof type === 'string' ? type : 'frame', typeof message === 'string' ? message.slice(0, 120) : '');
+      return;
+    }
+    const safe = traceEvent(command, redact);
+    record({ t, kind: 'command', target, command: safe });
+    const detail = 'muted' in safe ? ` ${safe.muted}` : 'volume' in safe ? ` ${safe.volume}` : '';
+    timeline.add(t, 'command', command.type, `→ ${target}${detail}`);
+  }
+
+  function onSnapshot(next: SnapshotLike): void {
+    snapshot = next;
+    context = (next.context ?? {}) as SessionContextLike;
+    const key = stateKey(next.value);
+    const entry = pending.shift();
+    if (entry) entry.state = key;
+    if (key !== state) {
+      state = key;
+      if (!connected()) queue.empty(now());
+      timeline.add(entry?.t ?? time(), 'state', key);
+    }
+    version++;
+  }
+
+  const inspection = root.system.inspect((event: InspectionEvent) => {
+    if (event.type === '@xstate.event') {
+      if (event.actorRef === self) onEvent(event.event, event.sourceRef);
+      else if (event.sourceRef === self) onCommand(String((event.actorRef as { id?: unknown }).id), event.event);
+    } else if (event.actorRef !== self) {
+      // the child actors' own snapshots: nothing to see
+    } else if (event.type === '@xstate.snapshot') onSnapshot(event.snapshot as unknown as SnapshotLike);
+    else if (event.type === '@xstate.microstep') {
+      const taken = event._transitions.flatMap((transition) =>
+        (transition.target ?? []).map((target) => ({ source: transition.source.id, target: target.id })),
+      );
+      if (taken.length) lastTransitions = taken;
+    }
+  });
+  const emitted = root.on('*', (event) => {
+    if (event.type !== 'error' || !(event.error instanceof Error)) return;
+    const error = errorJson(event.error, redact);
+    const t = time();
+    record({ t, kind: 'error', error });
+    timeline.add(t, 'error', error.code ?? error.name, error.message);
+    version++;
+  });
+
+  const status = () =>
+    snapshot.hasTag?.('connected') ? 'connected' : snapshot.hasTag?.('connecting') ? 'connecting' : 'disconnected';
+
+  function metrics(): InspectorMetrics {
+    const uplink = context.uplink ?? { chunks: 0, bytes: 0 };
+    const session = state !== 'disconnected' || received.chunks > 0 || uplink.chunks > 0;
+    return {
+      ...emptyMetrics(state),
+      inputLevel: voice.getInputLevel(),
+      outputLevel: voice.getOutputLevel(),
+      queueMs: Math.round(queue.depth(now())),
+      sent: session
+        ? { chunks: uplink.chunks, bytes: uplink.chunks * traceOptions.chunkSize * 2, wireBytes: uplink.bytes }
+        : { chunks: 0, bytes: 0, wireBytes: 0 },
+      received: { ...received },
+      pingMs,
+      pongDelayMs,
+      pongs,
+      interruptions,
+      turns: turns.slice(),
+    };
+  }
+
+  return {
+    timeline,
+    get state() {
+      return state;
+    },
+    get lastTransitions() {
+      return lastTransitions;
+    },
+    get version() {
+      return version;
+    },
+    metrics,
+    poll: () => poll(),
+    trace() {
+      poll();
+      const trace: SessionTrace = {
+        format: TRACE_FORMAT,
+        version: TRACE_VERSION,
+        machine: root.logic.id,
+        recordedAt: new Date(startedAt).toISOString(),
+        userAgent: typeof navigator === 'undefined' ? null : navigator.userAgent,
+        options: traceOptions,
+        initialState,
+        entries,
+        dropped,
+        final: { t: time(), state, status: status(), conversationId: context.conversationId ?? null },
+        metrics: metrics(),
+      };
+      // A copy, frozen in time, and one last pass of the redactor over all of it.
+      return JSON.parse(redact(JSON.stringify(trace))) as SessionTrace;
+    },
+    stop() {
+      inspection.unsubscribe();
+      emitted.unsubscribe();
+    },
+  };
+}
