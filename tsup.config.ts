@@ -37,6 +37,26 @@ export default defineConfig([
     esbuildPlugins: [workletEsbuildPlugin()],
   },
   {
+    // perfvoice/inspector: the debug panel. Its own entry: the core bundles never contain it.
+    entry: { inspector: 'inspector/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'browser',
+  },
+  {
+    // The inspector for script tags (window.PerfVoiceInspector). It only observes a voice, so it
+    // needs no xstate of its own (replay, which does, is in the module build).
+    entry: { 'inspector.global': 'inspector/global.ts' },
+    format: ['iife'],
+    outExtension: () => ({ js: '.js' }),
+    minify: 'terser',
+    terserOptions: { ecma: 2020, compress: { passes: 2 }, mangle: true },
+    target: 'es2022',
+    platform: 'browser',
+  },
+  {
     // perfvoice/testing: the local agent, Node only. ws is bundled so users need nothing else.
     entry: { index: 'testing/index.ts', cli: 'testing/cli.ts' },
     outDir: 'dist/testing',
