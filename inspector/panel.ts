@@ -26,6 +26,9 @@ export interface InspectorOptions {
   collapsed?: boolean;
 }
 
+/** Below this the chart's text is too small to read: it scrolls instead of shrinking further. */
+const MIN_SCALE = 0.72;
+
 /** Timeline rows kept in the DOM (the recorder keeps more; the trace keeps all). */
 const DOM_ROWS = 600;
 
@@ -45,19 +48,18 @@ function template(position: InspectorPosition): string {
     <button type="button" data-action="collapse" aria-expanded="true" title="Collapse">–</button>
   </header>
   <div class="body">
-    <div class="chart" aria-label="Statechart of the session machine"></div>
+    <div class="chart" aria-label="Statechart of the session machine"><button type="button" class="zoom" data-action="zoom" title="Show the chart at its natural size">1:1</button></div>
     <div class="side">
       <dl class="metrics">
         <div class="metric"><dt>microphone</dt><dd data-m="input">0.00</dd><span class="bar"><b data-bar="input"></b></span></div>
         <div class="metric"><dt>agent output</dt><dd data-m="output">0.00</dd><span class="bar out"><b data-bar="output"></b></span></div>
         <div class="metric"><dt>playback queue</dt><dd data-m="queue">0 ms</dd><span class="bar queue"><b data-bar="queue"></b></span></div>
-        ${metric('sent', '↑ sent (audio)')}
-        ${metric('received', '↓ received (audio)')}
         ${metric('interruptions', 'interruptions')}
+        ${metric('sent', '↑ audio sent')}
+        ${metric('received', '↓ audio received')}
         ${metric('ping', 'last ping_ms')}
         ${metric('pong', 'pong delay')}
-        ${metric('turn', 'last response')}
-        ${metric('turns', 'end of user speech → first agent audio, per turn (ms)', 'wide')}
+        ${metric('turns', 'end of user speech → first agent audio (ms), per turn, latest first', 'wide')}
       </dl>
       <div class="tools"><b>Timeline</b>
         <button type="button" data-filter="machine" aria-pressed="true" title="Machine events and commands">machine</button>
@@ -71,6 +73,7 @@ function template(position: InspectorPosition): string {
 }
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
+const chunks = (count: number) => `${count} chunk${count === 1 ? '' : 's'}`;
 
 /**
  * Mounts the inspector panel for a voice: a live statechart drawn from the session machine, the
@@ -93,7 +96,26 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
   const stateLabel = $<HTMLElement>('.state');
   const list = $<HTMLOListElement>('.timeline');
   // The chart's markup comes from the machine definition (names escaped), never from the wire.
-  $<HTMLElement>('.chart').innerHTML = statechartSvg(machine, { standalone: false });
+  $<HTMLElement>('.chart').insertAdjacentHTML('beforeend', statechartSvg(machine, { standalone: false }));
+  const chart = $<HTMLElement>('.chart');
+  const svg = chart.querySelector('svg')!;
+  const size = { w: Number(svg.getAttribute('width')), h: Number(svg.getAttribute('height')) };
+  let natural = false;
+  /**
+   * Fits the whole chart in its area, unless that makes its text too small to read: then it fits
+   * the width and scrolls, following the active state.
+   */
+  const sizeChart = () => {
+    const w = chart.clientWidth - 16;
+    const h = chart.clientHeight - 16;
+    if (w <= 0 || h <= 0) return;
+    let scale = natural ? 1 : Math.min(w / size.w, h / size.h, 1.2);
+    if (!natural && scale < MIN_SCALE) scale = Math.min(1, Math.max(w / size.w, MIN_SCALE));
+    svg.style.width = `${Math.floor(size.w * scale)}px`;
+    svg.style.height = `${Math.floor(size.h * scale)}px`;
+  };
+  const resizes = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(sizeChart);
+  resizes?.observe(chart);
   const stateBoxes = new Map<string, Element>();
   for (const box of root.querySelectorAll('.pv-state')) stateBoxes.set(box.getAttribute('data-id')!, box);
   const edges = [...root.querySelectorAll('.pv-edge')];
@@ -132,9 +154,20 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
       box.classList.toggle('pv-active', active.has(id));
       box.classList.toggle('pv-current', leaves.has(id));
     }
+    // Keep the active state in sight when the chart scrolls.
+    const current = stateBoxes.get([...leaves][0]);
+    if (current && chart.scrollHeight > chart.clientHeight + 1) {
+      const box = current.getBoundingClientRect();
+      const view = chart.getBoundingClientRect();
+      if (box.top < view.top || box.bottom > view.bottom) {
+        // Centred, or its top in view when it is taller than the view.
+        const offset = box.height > view.height ? 8 : (view.height - box.height) / 2;
+        chart.scrollTo({ top: chart.scrollTop + box.top - view.top - offset, behavior: 'smooth' });
+      }
+    }
     stateLabel.textContent = state;
     stateLabel.title = `The session machine's state: ${state}`;
-    stateLabel.dataset.status = state.includes('connected') ? 'connected' : state === 'disconnected' ? 'disconnected' : 'connecting';
+    stateLabel.dataset.status = recorder.status;
   }
 
   function drawTaken(): void {
@@ -198,14 +231,12 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
     setBar('input', m.inputLevel);
     setBar('output', m.outputLevel);
     setBar('queue', m.queueMs / 5000);
-    setText('sent', `${m.sent.chunks} chunks · ${formatBytes(m.sent.bytes)}`);
-    setText('received', `${m.received.chunks} chunks · ${formatBytes(m.received.bytes)}${m.received.stale ? ` · ${m.received.stale} stale` : ''}`);
+    setText('sent', `${chunks(m.sent.chunks)} · ${formatBytes(m.sent.bytes)}`);
+    setText('received', `${chunks(m.received.chunks)} · ${formatBytes(m.received.bytes)}${m.received.stale ? ` · ${m.received.stale} stale` : ''}`);
     setText('interruptions', String(m.interruptions));
     setText('ping', m.pingMs === null ? '–' : `${m.pingMs} ms`);
-    setText('pong', m.pongDelayMs === null ? '–' : `${fixed(m.pongDelayMs)} ms (${m.pongs} pongs)`);
-    const last = m.turns[m.turns.length - 1];
-    setText('turn', last ? `${Math.round(last.ms)} ms` : '–');
-    setText('turns', m.turns.length ? m.turns.map((turn) => Math.round(turn.ms)).join(' · ') : '–');
+    setText('pong', m.pongDelayMs === null ? '–' : `${fixed(m.pongDelayMs)} ms (${m.pongs} pong${m.pongs === 1 ? '' : 's'})`);
+    setText('turns', m.turns.length ? m.turns.map((turn) => Math.round(turn.ms)).reverse().join(' · ') : '–');
   }
 
   let frame = 0;
@@ -243,6 +274,12 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
     const action = button.getAttribute('data-action');
     const filter = button.getAttribute('data-filter');
     if (action === 'export') exportTrace();
+    else if (action === 'zoom') {
+      natural = !natural;
+      sizeChart();
+      button.textContent = natural ? 'fit' : '1:1';
+      button.title = natural ? 'Fit the chart to the panel' : 'Show the chart at its natural size';
+    }
     else if (action === 'collapse') {
       const collapsed = panel.classList.toggle('collapsed');
       button.setAttribute('aria-expanded', String(!collapsed));
@@ -274,6 +311,7 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
   root.addEventListener('pointerdown', onPointerDown as EventListener);
 
   target.append(host);
+  sizeChart();
   drawState(recorder.state);
   frame = requestAnimationFrame(draw);
 
@@ -282,6 +320,7 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
     if (!mounted) return;
     mounted = false;
     cancelAnimationFrame(frame);
+    resizes?.disconnect();
     recorder.stop();
     root.removeEventListener('click', onClick);
     root.removeEventListener('pointerdown', onPointerDown as EventListener);

@@ -69,6 +69,8 @@ export interface SessionRecorder {
   readonly timeline: Timeline;
   /** The machine's state now (dotted path, see `stateKey`). */
   readonly state: string;
+  /** The session's status now, from the machine's tags: `disconnected`, `connecting` or `connected`. */
+  readonly status: 'disconnected' | 'connecting' | 'connected';
   /** The transitions of the last step that took any. */
   readonly lastTransitions: readonly TakenTransition[];
   /** Changes whenever anything recorded changes: views redraw when it differs from what they drew. */
@@ -144,7 +146,8 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
     if (entries.length >= maxEntries) dropped++;
     else entries.push(entry);
   };
-  const connected = () => state.includes('connected');
+  // The machine's tags say what its states mean (status is derived from them in the SDK too).
+  const connected = () => !!snapshot.hasTag?.('connected');
 
   function poll(t = time()): void {
     const uplink = context.uplink;
@@ -268,7 +271,7 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
     if (key !== state) {
       state = key;
       if (!connected()) queue.empty(now());
-      timeline.add(entry?.t ?? time(), 'state', key);
+      timeline.add(time(), 'state', key);
     }
     version++;
   }
@@ -297,7 +300,7 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
   });
 
   const status = () =>
-    snapshot.hasTag?.('connected') ? 'connected' : snapshot.hasTag?.('connecting') ? 'connecting' : 'disconnected';
+    snapshot.hasTag?.('connected') ? ('connected' as const) : snapshot.hasTag?.('connecting') ? ('connecting' as const) : ('disconnected' as const);
 
   function metrics(): InspectorMetrics {
     const uplink = context.uplink ?? { chunks: 0, bytes: 0 };
@@ -323,6 +326,9 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
     timeline,
     get state() {
       return state;
+    },
+    get status() {
+      return status();
     },
     get lastTransitions() {
       return lastTransitions;

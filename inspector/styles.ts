@@ -9,8 +9,8 @@ export const PANEL_CSS = `
 *{box-sizing:border-box}
 .panel{position:fixed;z-index:2147483000;display:flex;flex-direction:column;background:#fff;color:#0f172a;
   font:12px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;box-shadow:0 0 0 1px #cbd5e1,0 8px 30px rgba(15,23,42,.18);overflow:hidden}
-.panel.right{top:0;right:0;bottom:0;width:min(var(--pv-width,780px),100vw)}
-.panel.left{top:0;left:0;bottom:0;width:min(var(--pv-width,780px),100vw)}
+.panel.right{top:0;right:0;bottom:0;width:min(var(--pv-width,clamp(420px,50vw,760px)),100vw)}
+.panel.left{top:0;left:0;bottom:0;width:min(var(--pv-width,clamp(420px,50vw,760px)),100vw)}
 .panel.bottom{left:0;right:0;bottom:0;height:min(var(--pv-height,60vh),100vh)}
 .panel.inline{position:relative;z-index:auto;width:100%;height:var(--pv-height,900px);box-shadow:0 0 0 1px #cbd5e1;border-radius:8px}
 .panel.collapsed{top:auto;bottom:12px;height:auto;width:auto;left:auto;right:12px;border-radius:8px}
@@ -32,18 +32,19 @@ header h2 span{color:#64748b;font-weight:500}
 button{font:inherit;font-size:11px;color:#0f172a;background:#fff;border:1px solid #cbd5e1;border-radius:6px;padding:3px 9px;cursor:pointer}
 button:hover{background:#f1f5f9}
 button[aria-pressed=false]{color:#94a3b8;text-decoration:line-through}
-.body{flex:1;min-height:0;display:flex;flex-direction:column}
-.bottom .body{flex-direction:row}
-.chart{flex:none;overflow:auto;max-height:62%;padding:8px;border-bottom:1px solid #e2e8f0}
-.bottom .chart{max-height:none;max-width:55%;border-bottom:0;border-right:1px solid #e2e8f0}
-.chart svg{display:block;width:100%;height:auto;margin:0 auto}
-.side{flex:1;min-height:0;min-width:0;display:flex;flex-direction:column}
-.metrics{flex:none;display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:6px 14px;padding:8px 10px;border-bottom:1px solid #e2e8f0}
+.body{flex:1;min-height:0;display:grid;grid-template-rows:minmax(160px,58%) minmax(0,1fr)}
+.bottom .body{grid-template-rows:100%;grid-template-columns:minmax(280px,55%) minmax(0,1fr)}
+.chart{position:relative;min-height:0;min-width:0;overflow:auto;padding:8px;border-bottom:1px solid #e2e8f0}
+.bottom .chart{border-bottom:0;border-right:1px solid #e2e8f0}
+.chart svg{display:block;margin:0 auto}
+.zoom{position:absolute;top:6px;right:8px;z-index:1;font-size:10px;padding:1px 6px;opacity:.8}
+.side{min-height:0;min-width:0;display:flex;flex-direction:column}
+.metrics{flex:none;display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:5px 12px;margin:0;padding:7px 10px;border-bottom:1px solid #e2e8f0}
 .metric{min-width:0}
 .metric dt{color:#64748b;font-size:10px;text-transform:uppercase;letter-spacing:.04em}
 .metric dd{margin:0;font:12px/1.35 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .metric.wide{grid-column:1/-1}
-.bar{display:block;height:6px;margin-top:4px;border-radius:3px;background:#e2e8f0;overflow:hidden}
+.bar{display:block;height:5px;margin-top:3px;border-radius:3px;background:#e2e8f0;overflow:hidden}
 .bar b{display:block;height:100%;width:100%;transform-origin:left;transform:scaleX(0);background:#16a34a;will-change:transform}
 .bar.out b{background:#2563eb}
 .bar.queue b{background:#d97706}

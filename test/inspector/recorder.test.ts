@@ -48,10 +48,10 @@ describe('the inspect option', () => {
     expect(events).toEqual(['xstate.init', 'START', 'mic.ready', 'server.metadata']);
     const states = seen
       .filter((e) => e.type === '@xstate.snapshot' && e.actorRef === root)
-      .map((e) => stateKey((e as { snapshot: { value: never } }).snapshot.value));
+      .map((e) => stateKey((e as unknown as { snapshot: { value: never } }).snapshot.value));
     expect(states).toEqual(['disconnected', 'session.microphone', 'session.online.connecting', 'session.online.connected.listening']);
     // The child actors are announced too: an inspector sees the whole system.
-    const actors = seen.filter((e) => e.type === '@xstate.actor').map((e) => (e.actorRef as { id: string }).id);
+    const actors = seen.filter((e) => e.type === '@xstate.actor').map((e) => (e.actorRef as unknown as { id: string }).id);
     expect(actors).toEqual(expect.arrayContaining(['microphone', 'socket', 'playback']));
   });
 });
@@ -164,6 +164,12 @@ describe('recordSession', () => {
     s.server(wire.audio(3, second));
     expect(s.recorder.metrics().queueMs).toBe(2500);
     s.server(wire.interruption(9));
+    expect(s.recorder.metrics().queueMs).toBe(0);
+    s.server(wire.audio(10, second));
+    expect(s.recorder.metrics().queueMs).toBe(1000);
+    expect(s.recorder.status).toBe('connected');
+    s.voice.stop(); // the session's end empties it
+    expect(s.recorder.status).toBe('disconnected');
     expect(s.recorder.metrics().queueMs).toBe(0);
   });
 
