@@ -4,7 +4,8 @@
  */
 import { CHART_CSS } from './chart-svg';
 
-export const PANEL_CSS = `
+// Built by a call marked pure: bundlers drop the string when the panel is not used.
+export const PANEL_CSS: string = /* @__PURE__ */ (() => `
 :host{all:initial}
 *{box-sizing:border-box}
 .panel{position:fixed;z-index:2147483000;display:flex;flex-direction:column;background:#fff;color:#0f172a;
@@ -69,4 +70,4 @@ button[aria-pressed=false]{color:#94a3b8;text-decoration:line-through}
 .hide-audio .audio,.hide-wire .k-in,.hide-wire .k-out,.hide-machine .k-event,.hide-machine .k-command{display:none}
 .hide-wire .k-in.audio{display:none}
 ${CHART_CSS}
-`;
+`)();
