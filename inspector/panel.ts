@@ -198,20 +198,22 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
 
   function drawTimeline(): void {
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+    const rows = recorder.timeline.rows;
+    let first = rows.length;
+    while (first > 0 && rows[first - 1].id > lastRowId) first--;
     const fragment = document.createDocumentFragment();
-    for (const row of recorder.timeline.rows) {
-      if (row.id > lastRowId) {
-        const element = rowElement(row);
-        rowElements.set(row.id, { element, rev: row.rev, row });
-        fragment.append(element);
-        lastRowId = row.id;
-      }
+    for (const row of rows.slice(first)) {
+      const element = rowElement(row);
+      rowElements.set(row.id, { element, rev: row.rev, row });
+      fragment.append(element);
+      lastRowId = row.id;
     }
-    // Folded audio rows grow in place.
-    for (const entry of rowElements.values()) {
-      if (entry.rev !== entry.row.rev) {
-        entry.rev = entry.row.rev;
-        entry.element.lastElementChild!.textContent = entry.row.text;
+    // Folded rows grow in place; only the newest can (a fold ends when another row is added).
+    for (const row of rows.slice(-3)) {
+      const entry = rowElements.get(row.id);
+      if (entry && entry.rev !== row.rev) {
+        entry.rev = row.rev;
+        entry.element.lastElementChild!.textContent = row.text;
       }
     }
     list.append(fragment);

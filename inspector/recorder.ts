@@ -229,7 +229,8 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
         break;
     }
     const { kind, name, text } = describeEvent(safe, source);
-    timeline.add(t, kind, name, text);
+    if (event.type === 'server.unknown') timeline.repeat(t, kind, name, text);
+    else timeline.add(t, kind, name, text);
   }
 
   function onCommand(target: string, command: { type: string; [field: string]: unknown }): void {

@@ -31,6 +31,11 @@ export interface Timeline {
   audioIn(t: number, eventId: number, bytes: number, stale: boolean): void;
   /** Microphone chunks were sent. */
   audioOut(t: number, chunks: number, bytes: number): void;
+  /**
+   * Adds a row, or folds it into the previous one when that is the same message (informational
+   * streams such as `vad_score` come many times a second): `×N`, and the latest details.
+   */
+  repeat(t: number, kind: RowKind, name: string, text: string): void;
 }
 
 /** Rows kept; older ones are dropped (the trace keeps everything). */
@@ -43,11 +48,13 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(2)} MB`;
 }
 
+/** An empty timeline. */
 export function createTimeline(): Timeline {
   const rows: TimelineRow[] = [];
   let nextId = 1;
   let down: { row: TimelineRow; count: number; bytes: number; stale: number; first: number; last: number } | null = null;
   let up: { row: TimelineRow; count: number; bytes: number } | null = null;
+  let repeated: { row: TimelineRow; count: number } | null = null;
 
   const push = (t: number, kind: RowKind, name: string, text: string): TimelineRow => {
     const row: TimelineRow = { id: nextId++, t, kind, name, text, rev: 0 };
@@ -59,8 +66,19 @@ export function createTimeline(): Timeline {
   return {
     rows,
     add(t, kind, name, text = '') {
-      down = up = null;
+      down = up = repeated = null;
       return push(t, kind, name, text);
+    },
+    repeat(t, kind, name, text) {
+      const last = rows[rows.length - 1];
+      if (repeated && last === repeated.row && last.kind === kind && last.name === name) {
+        repeated.count++;
+        last.text = `×${repeated.count} · ${text}`;
+        last.rev++;
+        return;
+      }
+      down = up = null;
+      repeated = { row: push(t, kind, name, text), count: 1 };
     },
     audioIn(t, eventId, bytes, stale) {
       if (!down) down = { row: push(t, 'in', 'audio', ''), count: 0, bytes: 0, stale: 0, first: eventId, last: eventId };

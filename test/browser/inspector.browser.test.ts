@@ -157,7 +157,7 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
     expect(await page.locator('[data-perfvoice-inspector]').count()).toBe(0);
   }, 40000);
 
-  it('keeps out of the page: styles are its own, and page styles do not reach in', async () => {
+  it('keeps out of the page: styles are its own, page styles do not reach in; inline, collapse and filters work', async () => {
     const page = await suite.open();
     await page.addStyleTag({ content: '* { color: rgb(255, 0, 0) !important; font-family: serif !important; } button { display: none !important; }' });
     await mount(page);
@@ -169,7 +169,34 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
     expect(styles.display).not.toBe('none');
     expect(styles.color).not.toBe('rgb(255, 0, 0)');
     expect(styles.sheets).toBe(1); // the panel added no stylesheet to the page
+    // Collapse to a small button and back.
+    await page.locator('button[data-action=collapse]').click();
+    expect(await page.locator('.panel.collapsed').count()).toBe(1);
+    expect(await page.locator('.chart').isVisible()).toBe(false);
+    await page.locator('button[data-action=collapse]').click();
+    expect(await page.locator('.chart').isVisible()).toBe(true);
     await page.evaluate(() => window.unmountInspector!());
+
+    // Inline, in a given element; the filters hide rows by kind.
+    await page.evaluate(() => {
+      const target = document.createElement('div');
+      target.id = 'debug';
+      document.body.append(target);
+      window.unmountInspector = window.PerfVoiceInspector.mountInspector(window.harness.voice, { target });
+    });
+    expect(await page.locator('#debug [data-perfvoice-inspector]').count()).toBe(1);
+    expect(await page.locator('.panel').evaluate((panel) => [panel.classList.contains('inline'), getComputedStyle(panel).position])).toEqual([true, 'relative']);
+    const started = start(page);
+    (await suite.agent.nextSession()).sendMetadata();
+    await started;
+    await highlighted(page, `${CONNECTED}.listening`);
+    const visible = () => page.locator('.timeline li').evaluateAll((rows) => rows.filter((row) => getComputedStyle(row).display !== 'none').map((row) => row.className));
+    expect(await visible()).toContain('k-event');
+    await page.locator('button[data-filter=machine]').click();
+    expect((await visible()).filter((c) => c === 'k-event' || c === 'k-command')).toEqual([]);
+    expect(await visible()).toContain('k-in');
+    await page.evaluate(() => window.unmountInspector!());
+    expect(await page.locator('#debug').innerHTML()).toBe('');
   });
 
   it('costs the session nothing measurable: no long tasks while audio flows, updates at most once a frame', async () => {
