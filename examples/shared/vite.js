@@ -11,6 +11,7 @@ export const shared = {
     alias: [
       { find: /^perfvoice\/svelte$/, replacement: dist('svelte.js') },
       { find: /^perfvoice\/vue$/, replacement: dist('vue.js') },
+      { find: /^perfvoice\/inspector$/, replacement: dist('inspector.js') },
       { find: /^perfvoice$/, replacement: dist('index.js') },
     ],
   },

@@ -25,7 +25,7 @@ const OUT = join(ROOT, 'test-results');
  * Examples whose page mounts the panel when opened with ?inspect. Each framework example adds the
  * same toggle (see the README's inspector section); list it here once it does.
  */
-const INSPECTABLE_EXAMPLES = ['vanilla'];
+const INSPECTABLE_EXAMPLES = ['vanilla', 'svelte', 'vue', 'react'];
 const CONNECTED = 'perfvoice.session.online.connected';
 
 /** Mounts the panel from the script-tag build, as an example page does, and logs each highlighted leaf state. */
@@ -263,7 +263,7 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
         await highlighted(page, `${CONNECTED}.agentSpeaking`);
         await page.getByRole('button', { name: 'Stop' }).click();
         await highlighted(page, 'perfvoice.disconnected');
-        expect(await fetched(page)).toEqual([expect.stringContaining('/dist/inspector.global.js')]);
+        expect(await fetched(page)).toEqual([name === 'vanilla' ? expect.stringContaining('/dist/inspector.global.js') : expect.stringMatching(/\/assets\/inspector-[\w-]+\.js$/)]);
         await page.screenshot({ path: join(OUT, `example-${name}-inspect.png`) });
         await checkPage(page, lines);
       }

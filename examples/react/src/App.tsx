@@ -3,10 +3,12 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { PerfVoice } from 'perfvoice';
 import { describeError, options } from '../../shared/config';
+import { inspectOnRequest } from '../../shared/inspect';
 
 function useVoice(): PerfVoice {
   const [voice] = useState(() => new PerfVoice(options));
   useEffect(() => () => voice.stop(), [voice]);
+  useEffect(() => inspectOnRequest(voice), [voice]);
   return voice;
 }
 
