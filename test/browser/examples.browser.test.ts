@@ -54,13 +54,7 @@ describe.skipIf(!CHROMIUM)('examples in real Chromium', () => {
   });
 
   async function open(url: string) {
-    const context = await rig.browser.newContext();
-    await context.addInitScript({ path: join(ROOT, 'test/browser/support/harness.js') });
-    const page = await context.newPage();
-    const lines: string[] = [];
-    page.on('console', (message) => lines.push(`${message.type()}: ${message.text()}`));
-    page.on('pageerror', (error) => lines.push(`pageerror: ${error.message}`));
-    await page.goto(url);
+    const { page, console: lines } = await rig.visit(url);
     return { page, lines };
   }
 

@@ -233,13 +233,7 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
     await buildExamples(INSPECTABLE_EXAMPLES);
     const demo = await startDemo({ agentUrl: suite.agent.url });
     const open = async (url: string) => {
-      const context = await suite.rig.browser.newContext();
-      await context.addInitScript({ path: join(ROOT, 'test/browser/support/harness.js') });
-      const page = await context.newPage();
-      const lines: string[] = [];
-      page.on('console', (message) => lines.push(`${message.type()}: ${message.text()}`));
-      page.on('pageerror', (error) => lines.push(`pageerror: ${error.message}`));
-      await page.goto(url);
+      const { page, console: lines } = await suite.rig.visit(url);
       await page.getByRole('button', { name: 'Start' }).waitFor();
       return { page, lines };
     };

@@ -62,6 +62,8 @@ export interface BrowserRig {
   origin: string;
   /** A fresh context and page with the harness, on the script-tag or the ES-module page. */
   open(kind?: 'global' | 'module', options?: { deny?: boolean }): Promise<{ page: Page; context: BrowserContext; console: string[] }>;
+  /** A fresh context and page with the harness, at any URL (an example, the demo). */
+  visit(url: string, options?: { deny?: boolean }): Promise<{ page: Page; context: BrowserContext; console: string[] }>;
   close(): Promise<void>;
 }
 
@@ -90,26 +92,31 @@ export async function launch(extraArgs: string[] = []): Promise<BrowserRig> {
     ],
   });
   const contexts = new Set<BrowserContext>();
+  const visit: BrowserRig['visit'] = async (url, { deny = false } = {}) => {
+    const context = await browser.newContext();
+    contexts.add(context);
+    if (deny) {
+      // A denied permission, as a user clicking "Block" produces it.
+      await context.addInitScript(() => {
+        navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      });
+    }
+    await context.addInitScript({ path: HARNESS });
+    const page = await context.newPage();
+    const lines: string[] = [];
+    page.on('console', (message) => lines.push(`${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => lines.push(`pageerror: ${error.message}`));
+    await page.goto(url);
+    return { page, context, console: lines };
+  };
   return {
     browser,
     origin: server.url,
-    async open(kind = 'global', { deny = false } = {}) {
-      const context = await browser.newContext();
-      contexts.add(context);
-      if (deny) {
-        // A denied permission, as a user clicking "Block" produces it.
-        await context.addInitScript(() => {
-          navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
-        });
-      }
-      await context.addInitScript({ path: HARNESS });
-      const page = await context.newPage();
-      const lines: string[] = [];
-      page.on('console', (message) => lines.push(`${message.type()}: ${message.text()}`));
-      page.on('pageerror', (error) => lines.push(`pageerror: ${error.message}`));
-      await page.goto(`${server.url}/test/browser/pages/${kind}.html`);
-      await page.waitForFunction(() => (window as { harnessReady?: boolean }).harnessReady === true);
-      return { page, context, console: lines };
+    visit,
+    async open(kind = 'global', options = {}) {
+      const opened = await visit(`${server.url}/test/browser/pages/${kind}.html`, options);
+      await opened.page.waitForFunction(() => (window as { harnessReady?: boolean }).harnessReady === true);
+      return opened;
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => {});
