@@ -120,6 +120,8 @@ export const sessionMachine = setup({
   },
   actors: { socket: socketActor, microphone: microphoneActor, playback: playbackActor },
   actions: {
+    // The AudioContext is the one resource shared by two actors (microphone and playback), so the
+    // `session` state holds it in context: opened on entry, closed on exit, whatever the way out.
     openAudio: assign({ audio: () => openAudioContext() }),
     closeAudio: assign(({ context }) => {
       closeAudioContext(context.audio);
