@@ -3,6 +3,7 @@
  * socket URL (`api_key=`), and servers sometimes echo it back (close reasons, error messages), so
  * every string is scrubbed twice: the known key anywhere, and any `api_key=` query value.
  */
+import { redact } from '../core/errors';
 
 /** Replaces a secret, and the value of any api-key query parameter, with `[redacted]`. */
 export type Redact = (text: string) => string;
@@ -11,10 +12,7 @@ const KEY_PARAMS = /([?&](?:api_key|apikey|api-key|xi-api-key)=)[^&#\s"'<>]*/gi;
 
 /** A redactor for one secret (the session's API key; empty: only the URL parameters). */
 export function redactor(secret: string): Redact {
-  return (text) => {
-    const scrubbed = secret ? text.split(secret).join('[redacted]') : text;
-    return scrubbed.replace(KEY_PARAMS, '$1[redacted]');
-  };
+  return (text) => redact(text, secret).replace(KEY_PARAMS, '$1[redacted]');
 }
 
 /** Strings longer than this are cut: a debug trace wants shapes, not megabytes of payload. */

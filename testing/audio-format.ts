@@ -1,14 +1,17 @@
 /**
- * Audio formats of the protocol and the conversions the local agent needs: PCM16 LE and
- * G.711 μ-law encoding, float → int16, and a windowed-sinc resampler. Everything works on whole
- * buffers: the agent converts complete utterances, so no streaming state is needed here.
+ * Audio formats of the protocol and the conversions the local agent needs, on whole buffers (the
+ * agent converts complete utterances). The sample codecs and the resampler are the SDK's own
+ * (core/audio/dsp), so the agent and the browser agree to the bit.
  */
-
-/** Raw PCM signed 16-bit little-endian mono at the named rate. */
-export type PcmFormat = 'pcm_8000' | 'pcm_16000' | 'pcm_22050' | 'pcm_24000' | 'pcm_44100' | 'pcm_48000';
+import { Resampler } from '../core/audio/dsp/resampler';
+import { floatToPcm16, int16ToPcm16LE, pcm16LEToInt16, pcm16ToFloat, pcm16ToUlaw, ulawToPcm16 } from '../core/audio/dsp/pcm';
+import { formatRate, type AudioFormat } from '../core/protocol';
 
 /** A wire audio format, as named by `agent_output_audio_format` / `user_input_audio_format`. */
-export type AudioFormat = PcmFormat | 'ulaw_8000';
+export type { AudioFormat };
+
+/** Raw PCM signed 16-bit little-endian mono at the named rate. */
+export type PcmFormat = Exclude<AudioFormat, 'ulaw_8000'>;
 
 /** Every format the local agent can speak or listen in. */
 export const AUDIO_FORMATS: readonly AudioFormat[] = [
@@ -27,9 +30,7 @@ export function isAudioFormat(value: unknown): value is AudioFormat {
 }
 
 /** Sample rate in Hz of a format (`pcm_22050` → 22050, `ulaw_8000` → 8000). */
-export function sampleRateOf(format: AudioFormat): number {
-  return Number(format.slice(format.indexOf('_') + 1));
-}
+export const sampleRateOf: (format: AudioFormat) => number = formatRate;
 
 /** Bytes per sample on the wire: 1 for μ-law, 2 for PCM16. */
 export function bytesPerSample(format: AudioFormat): 1 | 2 {
@@ -56,41 +57,20 @@ export function decodeAudio(bytes: Uint8Array, format: AudioFormat): Int16Array 
 
 /** PCM16 little-endian bytes of `samples`, independent of the host's endianness. */
 export function encodePcm16(samples: Int16Array): Buffer {
-  const out = Buffer.allocUnsafe(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i], i * 2);
-  return out;
+  return Buffer.from(int16ToPcm16LE(samples).buffer);
 }
 
 /** Int16 samples from PCM16 little-endian bytes. @throws on an odd byte count. */
 export function decodePcm16(bytes: Uint8Array): Int16Array {
   if (bytes.length % 2 !== 0) throw new Error(`PCM16 payload has an odd byte count (${bytes.length})`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Int16Array(bytes.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true);
-  return out;
+  return pcm16LEToInt16(bytes);
 }
-
-const MULAW_BIAS = 0x84;
-const MULAW_CLIP = 32635;
 
 /** G.711 μ-law code of one int16 sample. */
-export function muLawEncodeSample(sample: number): number {
-  const sign = sample < 0 ? 0x80 : 0;
-  let magnitude = Math.min(Math.abs(sample), MULAW_CLIP) + MULAW_BIAS;
-  let exponent = 7;
-  for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
-  const mantissa = (magnitude >> (exponent + 3)) & 0x0f;
-  magnitude = sign | (exponent << 4) | mantissa;
-  return ~magnitude & 0xff;
-}
+export const muLawEncodeSample: (sample: number) => number = pcm16ToUlaw;
 
 /** Int16 sample of one G.711 μ-law code. */
-export function muLawDecodeSample(code: number): number {
-  const byte = ~code & 0xff;
-  const exponent = (byte >> 4) & 0x07;
-  const magnitude = ((((byte & 0x0f) << 3) + MULAW_BIAS) << exponent) - MULAW_BIAS;
-  return byte & 0x80 ? -magnitude : magnitude;
-}
+export const muLawDecodeSample: (code: number) => number = ulawToPcm16;
 
 /** G.711 μ-law bytes of `samples`. */
 export function encodeMuLaw(samples: Int16Array): Buffer {
@@ -106,62 +86,31 @@ export function decodeMuLaw(bytes: Uint8Array): Int16Array {
   return out;
 }
 
-/** Float samples in [-1, 1] → int16, clipped (the Web Audio convention: 1.0 → 32767, -1.0 → -32768). */
+/** Float samples in [-1, 1] → int16, clipped. */
 export function floatToInt16(samples: Float32Array): Int16Array {
-  const out = new Int16Array(samples.length);
-  for (let i = 0; i < samples.length; i++) {
-    const s = Math.max(-1, Math.min(1, samples[i]));
-    out[i] = s < 0 ? Math.round(s * 32768) : Math.round(s * 32767);
-  }
-  return out;
+  return Int16Array.from(samples, floatToPcm16);
 }
 
 /** Int16 samples → floats in [-1, 1). */
 export function int16ToFloat(samples: Int16Array): Float32Array {
-  const out = new Float32Array(samples.length);
-  for (let i = 0; i < samples.length; i++) out[i] = samples[i] / 32768;
-  return out;
+  return Float32Array.from(samples, pcm16ToFloat);
 }
 
-/** Zero crossings of the sinc on each side of the kernel: 16 keeps aliasing below ~-60 dB. */
-const SINC_ZERO_CROSSINGS = 16;
-
 /**
- * Resamples a whole buffer with a Blackman-windowed sinc low-pass. The cut-off sits at 95 % of the
- * lower Nyquist frequency, so downsampling (e.g. 16 kHz → 8 kHz) does not fold speech energy
- * above 4 kHz back into the band, which linear interpolation would.
+ * Resamples a whole buffer with the SDK's polyphase low-pass resampler, compensating its delay so
+ * the output lines up with the input (round(length × ratio) samples).
  */
 export function resample(samples: Int16Array, fromRate: number, toRate: number): Int16Array {
   if (fromRate === toRate) return samples.slice();
-  const ratio = toRate / fromRate;
-  const cutoff = Math.min(1, ratio) * 0.95; // fraction of the input Nyquist frequency
-  const halfWidth = SINC_ZERO_CROSSINGS / cutoff; // kernel half-width, in input samples
-  const out = new Int16Array(Math.round(samples.length * ratio));
-  for (let i = 0; i < out.length; i++) {
-    const center = i / ratio;
-    const first = Math.max(0, Math.ceil(center - halfWidth));
-    const last = Math.min(samples.length - 1, Math.floor(center + halfWidth));
-    let acc = 0;
-    for (let j = first; j <= last; j++) {
-      const x = j - center;
-      acc += samples[j] * cutoff * sinc(cutoff * x) * blackman(x / halfWidth);
-    }
-    out[i] = Math.max(-32768, Math.min(32767, Math.round(acc)));
-  }
-  return out;
-}
-
-function sinc(x: number): number {
-  if (x === 0) return 1;
-  const px = Math.PI * x;
-  return Math.sin(px) / px;
-}
-
-/** Blackman window over t ∈ [-1, 1]. */
-function blackman(t: number): number {
-  if (t <= -1 || t >= 1) return 0;
-  const phase = Math.PI * (t + 1); // 0 … 2π across the window
-  return 0.42 - 0.5 * Math.cos(phase) + 0.08 * Math.cos(2 * phase);
+  const resampler = new Resampler(fromRate, toRate);
+  const length = Math.round((samples.length * toRate) / fromRate);
+  const skip = Math.round(resampler.delay);
+  // The signal, then enough silence to push its tail out through the filter.
+  const input = new Float32Array(samples.length + Math.ceil(((skip + 2) * fromRate) / toRate));
+  input.set(int16ToFloat(samples));
+  const output = new Float32Array(resampler.maxOutput(input.length));
+  resampler.process(input, output);
+  return Int16Array.from(output.subarray(skip, skip + length), floatToPcm16);
 }
 
 /** Concatenates int16 buffers. */

@@ -2,49 +2,29 @@
  * The wire messages of the Perf voice protocol (see PROTOCOL.md): the client messages the agent
  * accepts, strictly validated, and builders for the server messages it sends.
  */
+import { base64ByteLength } from '../core/audio/dsp/pcm';
+import type { ClientMessage } from '../core/protocol';
 
 /** `{"user_audio_chunk":"<base64>"}`: microphone audio in the input format. */
-export interface UserAudioChunkMessage {
-  user_audio_chunk: string;
-}
+export type UserAudioChunkMessage = Extract<ClientMessage, { user_audio_chunk: string }>;
 
 /** `{"type":"pong","event_id":n}`: the reply to a ping. */
-export interface PongMessage {
-  type: 'pong';
-  event_id: number;
-}
+export type PongMessage = Extract<ClientMessage, { type: 'pong' }>;
 
 /** `{"type":"conversation_initiation_client_data", ...}`: optional session overrides. */
-export interface ClientDataMessage {
-  type: 'conversation_initiation_client_data';
-  [key: string]: unknown;
-}
+export type ClientDataMessage = Extract<ClientMessage, { type: 'conversation_initiation_client_data' }>;
 
 /** `{"type":"user_message","text":"..."}`: typed user input. */
-export interface UserTextMessage {
-  type: 'user_message';
-  text: string;
-}
+export type UserTextMessage = Extract<ClientMessage, { type: 'user_message' }>;
 
 /** `{"type":"user_activity"}`: the user is active (e.g. typing). */
-export interface UserActivityMessage {
-  type: 'user_activity';
-}
+export type UserActivityMessage = Extract<ClientMessage, { type: 'user_activity' }>;
 
 /** `{"type":"contextual_update","text":"..."}`: background information for the agent. */
-export interface ContextualUpdateMessage {
-  type: 'contextual_update';
-  text: string;
-}
+export type ContextualUpdateMessage = Extract<ClientMessage, { type: 'contextual_update' }>;
 
-/** Any message a client may send. */
-export type ClientMessage =
-  | UserAudioChunkMessage
-  | PongMessage
-  | ClientDataMessage
-  | UserTextMessage
-  | UserActivityMessage
-  | ContextualUpdateMessage;
+/** Any message a client may send: the SDK's own definition. */
+export type { ClientMessage };
 
 /** Short name of a client message: its `type`, or `user_audio_chunk` for audio. */
 export type ClientMessageKind = 'user_audio_chunk' | Exclude<ClientMessage, UserAudioChunkMessage>['type'];
@@ -53,8 +33,6 @@ export type ClientMessageKind = 'user_audio_chunk' | Exclude<ClientMessage, User
 export type ParsedClientMessage =
   | { ok: true; kind: ClientMessageKind; message: ClientMessage }
   | { ok: false; error: string };
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Validates one text frame from a client against the shapes of {@link ClientMessage}. */
 export function parseClientMessage(text: string): ParsedClientMessage {
@@ -70,7 +48,7 @@ export function parseClientMessage(text: string): ParsedClientMessage {
   const message = value as Record<string, unknown>;
   if ('user_audio_chunk' in message) {
     const audio = message.user_audio_chunk;
-    if (typeof audio !== 'string' || audio.length % 4 !== 0 || !BASE64.test(audio)) {
+    if (typeof audio !== 'string' || base64ByteLength(audio) < 0) {
       return { ok: false, error: 'invalid message: user_audio_chunk is not base64' };
     }
     return { ok: true, kind: 'user_audio_chunk', message: message as unknown as UserAudioChunkMessage };
