@@ -42,15 +42,16 @@ if (!CHROMIUM) {
 
 /**
  * The speech file (48 kHz mono PCM16 WAV, made with espeak-ng and sox once) and its samples.
- * A second of silence follows the speech so the agent's voice detection sees a turn end.
+ * 1.5 s of silence follows the speech so the agent's voice detection sees a turn end.
+ * @param leadInS seconds of silence before the speech: a user who lets the agent finish first.
  */
-export function speechFile(): { path: string; samples: Int16Array; sampleRate: number } {
-  const path = join(OUT, 'speech-48k.wav');
+export function speechFile(leadInS = 0): { path: string; samples: Int16Array; sampleRate: number } {
+  const path = join(OUT, leadInS ? `speech-48k-lead${leadInS}s.wav` : 'speech-48k.wav');
   if (!existsSync(path)) {
     mkdirSync(OUT, { recursive: true });
     const raw = join(OUT, 'speech-raw.wav');
     execFileSync('espeak-ng', ['-s', '150', '-w', raw, SPEECH_TEXT]);
-    execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', path, 'pad', '0', '1.5']);
+    execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', path, 'pad', String(leadInS), '1.5']);
   }
   const wav = parseWav(readFileSync(path));
   return { path, samples: wav.samples, sampleRate: wav.sampleRate };
@@ -67,9 +68,12 @@ export interface BrowserRig {
   close(): Promise<void>;
 }
 
-/** Launches Chromium with a fake microphone playing the speech file, and serves the repository. */
-export async function launch(extraArgs: string[] = []): Promise<BrowserRig> {
-  const speech = speechFile();
+/**
+ * Launches Chromium with a fake microphone playing the speech file, and serves the repository.
+ * @param options.leadInS silence before the speech starts (see {@link speechFile}).
+ */
+export async function launch(extraArgs: string[] = [], { leadInS = 0 }: { leadInS?: number } = {}): Promise<BrowserRig> {
+  const speech = speechFile(leadInS);
   const server = await serveStatic({ root: ROOT });
   const browser = await chromium.launch({
     executablePath: CHROMIUM!,
