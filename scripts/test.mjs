@@ -34,7 +34,11 @@ function vitest(project) {
     results.failed += json.numFailedTests;
     results.skipped += json.numPendingTests + json.numTodoTests;
     counted = true;
-    if (json.numFailedTests) failures.push(`vitest (${project}): ${json.numFailedTests} failed`);
+    if (json.numFailedTests) {
+      // Name them here too: the closing lines are what a CI log shows first.
+      const names = json.testResults.flatMap((file) => file.assertionResults.filter((test) => test.status === 'failed').map((test) => `  ✗ ${test.fullName}`));
+      failures.push(`vitest (${project}): ${json.numFailedTests} failed\n${names.join('\n')}`);
+    }
   } catch {
     // no report: counted below as one failure
   }
