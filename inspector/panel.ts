@@ -208,8 +208,10 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
       fragment.append(element);
       lastRowId = row.id;
     }
-    // Folded rows grow in place; only the newest can (a fold ends when another row is added).
-    for (const row of rows.slice(-3)) {
+    // Folded rows grow in place. A fold is open only while it is among the last two rows, so the
+    // rows that can have grown since the last draw are the last few drawn then (rows new since
+    // are drawn with their current text).
+    for (const row of rows.slice(Math.max(0, first - 3), first)) {
       const entry = rowElements.get(row.id);
       if (entry && entry.rev !== row.rev) {
         entry.rev = row.rev;
