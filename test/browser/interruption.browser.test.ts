@@ -51,6 +51,9 @@ describe.skipIf(!CHROMIUM)('interruptions in real Chromium', () => {
     await until(t.page, () => window.harness.voice.mode === 'speaking');
     session.sendInterruption(12);
     await until(t.page, () => window.harness.voice.getSnapshot().isInterrupted);
+    // Silent first (the analyser's 43 ms window may still hold the cut response's last moments),
+    // so that anything heard from here on would be the late chunks.
+    await until(t.page, () => window.harness.outputPeak() < 1e-3, 1000);
     // Late chunks of the interrupted response (ids 10 and 11): never audible.
     session.sendAudio(tone(1), { sampleRate: 16000, eventId: 10 });
     session.sendAudio(tone(1), { sampleRate: 16000, eventId: 11 });
