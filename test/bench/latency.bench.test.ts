@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { CHROMIUM, ROOT } from '../browser/support/browser';
 import { median, tone, until } from '../browser/support/scenario';
 import { browserSuite, sleep } from '../browser/support/suite';
@@ -106,10 +108,14 @@ it('capture rate and main-thread cost over 10 s of two-way audio', async () => {
     new PerformanceObserver((list) => (window.harness.longTasks += list.getEntries().length)).observe({ type: 'longtask' });
   });
   const before = s.audioChunks.length;
+  const sentBefore = s.sent.length;
   // The agent talks the whole time, paced like a real server, while the microphone streams.
   s.speak(tone(10, 220, 16000, 0.3), { bufferAheadMs: 400 });
   await sleep(10000);
   const cost = await page.evaluate(() => ({ ...window.harness.handlerMs, longTasks: window.harness.longTasks }));
+  const agentAudio = s.sent.slice(sentBefore).filter((m) => String(m.data).includes('"audio_event"'));
+  const downstream = agentAudio.length;
+  const upstream = s.audioChunks.length - before;
   // Where that time goes: the SDK's own JavaScript versus the browser's send/postMessage calls.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -139,6 +145,44 @@ it('capture rate and main-thread cost over 10 s of two-way audio', async () => {
   row(
     '… of which SDK JavaScript / browser send + postMessage (CPU profile, 5 s)',
     `${(sdk / 5).toFixed(3)} ms / ${(native / 5).toFixed(3)} ms per second`,
+  );
+  // The floor any main-thread design pays for this traffic: the two browser calls alone, timed
+  // in isolation on the same page (a sink socket, a no-op worklet), times the messages per second.
+  const sink = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => sink.once('listening', resolve));
+  const frame = String(s.received.filter((m) => m.kind === 'user_audio_chunk').at(-1)!.data);
+  const agentChunk: string = JSON.parse(String(agentAudio.at(-1)!.data)).audio_event.audio_base_64;
+  const floor = await page.evaluate(
+    async ({ url, frame, agentChunk }) => {
+      const mean = async (call: () => void) => {
+        let total = 0;
+        for (let i = 0; i < 200; i++) {
+          const begin = performance.now();
+          call();
+          total += performance.now() - begin;
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+        return total / 200;
+      };
+      const socket = new WebSocket(url);
+      await new Promise((resolve) => (socket.onopen = resolve));
+      const send = await mean(() => socket.send(frame));
+      socket.close();
+      const context = window.harness.contexts.at(-1) as AudioContext;
+      const source = 'registerProcessor("bench-sink", class extends AudioWorkletProcessor { constructor() { super(); this.port.onmessage = () => {}; } process() { return true; } });';
+      await context.audioWorklet.addModule(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+      const node = new AudioWorkletNode(context, 'bench-sink', { numberOfInputs: 0 });
+      const post = await mean(() => node.port.postMessage({ type: 'audio', audio: agentChunk }));
+      node.port.close();
+      return { send, post };
+    },
+    { url: `ws://127.0.0.1:${(sink.address() as AddressInfo).port}`, frame, agentChunk },
+  );
+  sink.close();
+  const perSecond = ((upstream * floor.send + downstream * floor.post) / 10).toFixed(3);
+  row(
+    '… browser floor: WebSocket.send / MessagePort.postMessage per call, alone',
+    `${floor.send.toFixed(3)} ms × ${(upstream / 10).toFixed(1)}/s + ${floor.post.toFixed(3)} ms × ${(downstream / 10).toFixed(1)}/s = ${perSecond} ms per second`,
   );
 }, 60000);
 
