@@ -14,6 +14,18 @@ export type PerfVoiceErrorCode =
   | 'microphone_ended'
   /** The microphone or the audio graph could not be set up (other than a permission denial). */
   | 'audio_unavailable'
+  /**
+   * The page's Content-Security-Policy refused every way of loading the audio worklet: self-host
+   * `perfvoice/worklets/processors.js` and pass its URL as `workletUrl`.
+   */
+  | 'audio_blocked_by_csp'
+  /**
+   * Not fatal: the browser has not started the session's audio (autoplay policy, no output
+   * device). The state's `audioBlocked` is true until `resumeAudio()`, called from a click, starts it.
+   */
+  | 'audio_blocked'
+  /** `resumeAudio()` was called with no session to resume. */
+  | 'not_active'
   /** The server sent an `error` message. */
   | 'server_error'
   /** The server sent a frame that breaks the protocol; it was ignored. */
@@ -39,3 +51,29 @@ export class PerfVoiceError extends Error {
 /** Removes a secret from text that came from elsewhere (e.g. a server's close reason). */
 export const redact = (text: string, secret: string): string =>
   secret ? text.split(secret).join('[redacted]') : text;
+
+/** What to tell the user when the browser rejects getUserMedia without a message of its own. */
+const MIC_MESSAGES: Record<string, string> = {
+  NotAllowedError: 'Microphone access was denied: allow it in the browser\'s site settings.',
+  NotFoundError: 'No microphone was found: connect one, or check inputDeviceId.',
+  NotReadableError: 'The microphone could not be opened: another application may be using it.',
+  OverconstrainedError:
+    'No microphone matches inputDeviceId: pick a deviceId from navigator.mediaDevices.enumerateDevices().',
+};
+
+/**
+ * Gives a browser error with an empty message (Chromium's `OverconstrainedError` for a bad
+ * `inputDeviceId`, for one) a sentence that says what to do. The error object itself is kept,
+ * so `err.name` checks work as before.
+ */
+export function readable(error: Error): Error {
+  if (error?.message) return error;
+  const message = MIC_MESSAGES[error?.name] ?? `The microphone could not be opened (${error?.name ?? 'unknown error'}).`;
+  try {
+    Object.defineProperty(error, 'message', { value: message, configurable: true });
+    if (error.message === message) return error;
+  } catch {
+    // a frozen error: replaced below
+  }
+  return new PerfVoiceError('audio_unavailable', message);
+}

@@ -1,7 +1,9 @@
 /**
  * The script-tag build: `window.PerfVoice` is the class itself, so `new PerfVoice({...})` works as
- * on the reference page. This entry exists only for dist/perfvoice.global.js.
+ * on the reference page, and `window.PerfVoiceError` is its error class, for `instanceof` checks.
+ * This entry exists only for dist/perfvoice.global.js.
  */
+import { PerfVoiceError } from './errors';
 import { PerfVoice } from './perf-voice';
 
-(globalThis as { PerfVoice?: typeof PerfVoice }).PerfVoice = PerfVoice;
+Object.assign(globalThis, { PerfVoice, PerfVoiceError });

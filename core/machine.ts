@@ -3,16 +3,23 @@
  * every way out of a session (stop(), server close, network drop, mic loss, timeout) tears down
  * the same way: leaving the state stops the actor, and the actor's cleanup releases the resource.
  *
- *   disconnected ─START─▶ session (AudioContext, microphone)
- *                           ├─ microphone            waiting for the mic and the worklets
- *                           └─ online (socket)
- *                                ├─ connecting       socket opening, waiting for initiation metadata
- *                                └─ connected (playback)
- *                                     ├─ listening
- *                                     ├─ agentSpeaking   playback worklet reports audio playing
- *                                     └─ interrupted     playback flushed, stale audio dropped
+ *   disconnected ─START─▶ session (AudioContext, microphone), two regions side by side:
+ *                           ├─ connection
+ *                           │    ├─ microphone            waiting for the mic and the worklets
+ *                           │    └─ online (socket)
+ *                           │         ├─ connecting       socket opening, waiting for initiation metadata
+ *                           │         └─ connected (playback)
+ *                           │              ├─ listening
+ *                           │              ├─ agentSpeaking   playback worklet reports audio playing
+ *                           │              └─ interrupted     playback flushed, stale audio dropped
+ *                           └─ audio (audio-state watcher)
+ *                                ├─ starting     the AudioContext is not running yet
+ *                                ├─ running
+ *                                └─ blocked      it did not start (autoplay policy, no output device):
+ *                                                resumeAudio() from a click resumes it
  */
 import { assign, emit, enqueueActions, sendTo, setup } from 'xstate';
+import { audioStateActor, type AudioStateEvent } from './actors/audio-state';
 import { microphoneActor, type MicrophoneEvent } from './actors/microphone';
 import { playbackActor, type PlaybackEvent } from './actors/playback';
 import { socketActor, type SocketEvent } from './actors/socket';
@@ -31,6 +38,7 @@ export interface SessionOptions {
   chunkSize: number;
   connectTimeoutMs: number;
   inputDeviceId: string | undefined;
+  workletUrl: string | undefined;
 }
 
 /** How the socket ended, as reported by the `disconnected` event. */
@@ -65,6 +73,8 @@ export type SessionEvent =
   | { type: 'STOP' }
   | { type: 'SET_MUTED'; muted: boolean }
   | { type: 'SET_VOLUME'; volume: number }
+  | { type: 'RESUME_AUDIO' }
+  | AudioStateEvent
   | SocketEvent
   | MicrophoneEvent
   | PlaybackEvent;
@@ -118,7 +128,7 @@ export const sessionMachine = setup({
     emitted: {} as SessionEmitted,
     input: {} as { options: SessionOptions; meters: Meters; uplink: Uplink },
   },
-  actors: { socket: socketActor, microphone: microphoneActor, playback: playbackActor },
+  actors: { socket: socketActor, microphone: microphoneActor, playback: playbackActor, audioState: audioStateActor },
   actions: {
     // The AudioContext is the one resource shared by two actors (microphone and playback), so the
     // `session` state holds it in context: opened on entry, closed on exit, whatever the way out.
@@ -215,6 +225,15 @@ export const sessionMachine = setup({
     reportOverflow: report(
       () => new PerfVoiceError('playback_overflow', 'More than 120 s of agent audio arrived ahead of playback; the oldest is being dropped.'),
     ),
+    // Not fatal, and not state.error: the state's `audioBlocked` says it for as long as it lasts.
+    reportBlocked: emit(() => ({
+      type: 'error' as const,
+      error: new PerfVoiceError(
+        'audio_blocked',
+        'The browser has not started audio (autoplay policy or no output device): call voice.resumeAudio() from a click or tap.',
+      ),
+    })),
+    resumeAudio: sendTo('audioState', { type: 'audio.resume' as const }),
     setMuted: assign({ muted: ({ event }) => as<'SET_MUTED'>(event).muted }),
     forwardMuted: sendTo('microphone', ({ event }) => ({ type: 'mic.mute' as const, muted: as<'SET_MUTED'>(event).muted })),
     setVolume: assign({ volume: ({ event }) => as<'SET_VOLUME'>(event).volume }),
@@ -225,6 +244,8 @@ export const sessionMachine = setup({
   },
   delays: {
     connectTimeout: ({ context }) => context.options.connectTimeoutMs,
+    /** How long a context may take to start running before the session says audio is blocked. */
+    audioStart: 2000,
   },
 }).createMachine({
   id: 'perfvoice',
@@ -242,6 +263,7 @@ export const sessionMachine = setup({
       // The AudioContext is created here, synchronously inside start(), to satisfy user-gesture rules.
       entry: 'openAudio',
       exit: 'closeAudio',
+      type: 'parallel',
       invoke: {
         id: 'microphone',
         src: 'microphone',
@@ -249,6 +271,7 @@ export const sessionMachine = setup({
           audio: context.audio,
           chunkSize: context.options.chunkSize,
           deviceId: context.options.inputDeviceId,
+          workletUrl: context.options.workletUrl,
           muted: context.muted,
           meters: context.meters,
           uplink: context.uplink,
@@ -259,76 +282,100 @@ export const sessionMachine = setup({
         'mic.failed': { target: 'disconnected', actions: 'audioFailed' },
         SET_MUTED: { actions: ['setMuted', 'forwardMuted'] },
       },
-      initial: 'microphone',
       states: {
-        microphone: {
-          tags: 'connecting',
-          on: { 'mic.ready': 'online' },
-        },
-        online: {
-          invoke: {
-            id: 'socket',
-            src: 'socket',
-            input: ({ context }) => ({
-              url: connectionUrl(context.options.wsUrl, context.options.apiKey, context.options.agentId),
-              uplink: context.uplink,
-            }),
-          },
-          on: {
-            'socket.closed': { target: '#perfvoice.disconnected', actions: 'socketClosed' },
-            'server.ping': { actions: 'pong' },
-            'server.error': { actions: 'reportServerError' },
-            'server.invalid': { actions: 'reportInvalid' },
-            'server.unknown': { actions: 'reportUnknown' },
-          },
-          initial: 'connecting',
+        connection: {
+          initial: 'microphone',
           states: {
-            connecting: {
+            microphone: {
               tags: 'connecting',
-              after: { connectTimeout: { target: '#perfvoice.disconnected', actions: 'connectTimedOut' } },
-              on: { 'server.metadata': { target: 'connected', actions: 'connect' } },
+              on: { 'mic.ready': 'online' },
             },
-            connected: {
-              tags: 'connected',
-              // Audio leaves only from here: nothing is sent before the initiation metadata.
-              entry: 'openUplink',
+            online: {
               invoke: {
-                id: 'playback',
-                src: 'playback',
+                id: 'socket',
+                src: 'socket',
                 input: ({ context }) => ({
-                  audio: context.audio,
-                  format: context.outputFormat,
-                  volume: context.volume,
-                  meters: context.meters,
+                  url: connectionUrl(context.options.wsUrl, context.options.apiKey, context.options.agentId),
+                  uplink: context.uplink,
                 }),
               },
               on: {
-                'server.audio': { guard: 'isFresh', actions: 'enqueueAudio' },
-                'server.interruption': { target: '.interrupted', actions: 'interrupt' },
-                'server.agentResponse': { actions: 'agentResponse' },
-                'server.agentCorrection': { actions: 'agentCorrection' },
-                'server.userTranscript': { actions: 'userTranscript' },
-                'playback.overflow': { actions: 'reportOverflow' },
-                'playback.failed': { target: '#perfvoice.disconnected', actions: 'audioFailed' },
-                SET_VOLUME: { actions: ['setVolume', 'forwardVolume'] },
+                'socket.closed': { target: '#perfvoice.disconnected', actions: 'socketClosed' },
+                'server.ping': { actions: 'pong' },
+                'server.error': { actions: 'reportServerError' },
+                'server.invalid': { actions: 'reportInvalid' },
+                'server.unknown': { actions: 'reportUnknown' },
               },
-              initial: 'listening',
+              initial: 'connecting',
               states: {
-                listening: {
-                  on: { 'playback.started': 'agentSpeaking' },
+                connecting: {
+                  tags: 'connecting',
+                  after: { connectTimeout: { target: '#perfvoice.disconnected', actions: 'connectTimedOut' } },
+                  on: { 'server.metadata': { target: 'connected', actions: 'connect' } },
                 },
-                agentSpeaking: {
-                  tags: 'speaking',
-                  on: { 'playback.drained': 'listening' },
-                },
-                interrupted: {
-                  tags: 'interrupted',
+                connected: {
+                  tags: 'connected',
+                  // Audio leaves only from here: nothing is sent before the initiation metadata.
+                  entry: 'openUplink',
+                  invoke: {
+                    id: 'playback',
+                    src: 'playback',
+                    input: ({ context }) => ({
+                      audio: context.audio,
+                      format: context.outputFormat,
+                      volume: context.volume,
+                      meters: context.meters,
+                      workletUrl: context.options.workletUrl,
+                    }),
+                  },
                   on: {
-                    'playback.started': 'agentSpeaking',
-                    'server.userTranscript': { target: 'listening', actions: 'userTranscript' },
+                    'server.audio': { guard: 'isFresh', actions: 'enqueueAudio' },
+                    'server.interruption': { target: '.interrupted', actions: 'interrupt' },
+                    'server.agentResponse': { actions: 'agentResponse' },
+                    'server.agentCorrection': { actions: 'agentCorrection' },
+                    'server.userTranscript': { actions: 'userTranscript' },
+                    'playback.overflow': { actions: 'reportOverflow' },
+                    'playback.failed': { target: '#perfvoice.disconnected', actions: 'audioFailed' },
+                    SET_VOLUME: { actions: ['setVolume', 'forwardVolume'] },
+                  },
+                  initial: 'listening',
+                  states: {
+                    listening: {
+                      on: { 'playback.started': 'agentSpeaking' },
+                    },
+                    agentSpeaking: {
+                      tags: 'speaking',
+                      on: { 'playback.drained': 'listening' },
+                    },
+                    interrupted: {
+                      tags: 'interrupted',
+                      on: {
+                        'playback.started': 'agentSpeaking',
+                        'server.userTranscript': { target: 'listening', actions: 'userTranscript' },
+                      },
+                    },
                   },
                 },
               },
+            },
+          },
+        },
+        // Whether the AudioContext runs, beside the connection: a session can be connected while
+        // the browser keeps its audio from starting, and must say so rather than sit silent.
+        audio: {
+          invoke: { id: 'audioState', src: 'audioState', input: ({ context }) => ({ audio: context.audio }) },
+          on: { RESUME_AUDIO: { actions: 'resumeAudio' } },
+          initial: 'starting',
+          states: {
+            starting: {
+              after: { audioStart: 'blocked' },
+              on: { 'audio.running': 'running', 'audio.blocked': 'blocked' },
+            },
+            running: {},
+            blocked: {
+              tags: 'audioBlocked',
+              entry: 'reportBlocked',
+              on: { 'audio.running': 'running' },
             },
           },
         },

@@ -2,7 +2,7 @@
  * The documented `PerfVoice` class: a thin shell over the session machine. Everything observable
  * (status, mode, transcript, lifecycle events) is derived from the machine's snapshots.
  */
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import { createMeters } from './audio/meters';
 import { createUplink } from './uplink';
 import { PerfVoiceError } from './errors';
@@ -18,7 +18,7 @@ const EVENTS: readonly PerfVoiceEvent[] = ['transcript', 'connected', 'disconnec
 type Listener = (...args: never[]) => void;
 
 function resolveOptions(options: PerfVoiceOptions): SessionOptions {
-  const { apiKey, agentId, wsUrl = DEFAULT_WS_URL, chunkSize = 2048, connectTimeoutMs = 15000, inputDeviceId } = options ?? {};
+  const { apiKey, agentId, wsUrl = DEFAULT_WS_URL, chunkSize = 2048, connectTimeoutMs = 15000, inputDeviceId, workletUrl } = options ?? {};
   const fail = (message: string): never => {
     throw new TypeError(`PerfVoice: ${message}`);
   };
@@ -33,7 +33,8 @@ function resolveOptions(options: PerfVoiceOptions): SessionOptions {
   if (protocol !== 'ws:' && protocol !== 'wss:') fail('wsUrl must be a ws: or wss: URL.');
   if (!Number.isInteger(chunkSize) || chunkSize < 128) fail('chunkSize must be a whole number of samples, 128 or more.');
   if (!(connectTimeoutMs > 0)) fail('connectTimeoutMs must be a positive number of milliseconds.');
-  return { apiKey, agentId, wsUrl, chunkSize, connectTimeoutMs, inputDeviceId };
+  if (workletUrl !== undefined && (typeof workletUrl !== 'string' || !workletUrl)) fail('workletUrl must be the URL of perfvoice/worklets/processors.js.');
+  return { apiKey, agentId, wsUrl, chunkSize, connectTimeoutMs, inputDeviceId, workletUrl };
 }
 
 /**
@@ -103,6 +104,47 @@ export class PerfVoice {
   /** Ends the conversation at once: stops playback, releases the microphone, closes the socket. */
   stop(): void {
     this.#actor.send({ type: 'STOP' });
+  }
+
+  /**
+   * Starts the session's audio when the browser kept it from running (`state.audioBlocked`, an
+   * `error` event with code `audio_blocked`): call it from a click or tap handler, which the
+   * browser counts as the user's permission to play sound. Audio then flows both ways, with no
+   * restart. Resolves once the audio runs; rejects with a `not_active` error when no session is
+   * active, and an `audio_blocked` error when the audio still does not run 3 s later (no output
+   * device, or not called from a gesture).
+   */
+  resumeAudio(): Promise<void> {
+    if (this.#state.status === 'disconnected') {
+      return Promise.reject(new PerfVoiceError('not_active', 'resumeAudio() needs an active session: call start() first.'));
+    }
+    // Synchronous, like start(): the context is resumed inside the caller's user gesture.
+    this.#actor.send({ type: 'RESUME_AUDIO' });
+    return new Promise((resolve, reject) => {
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        subscription.unsubscribe();
+        settle();
+      };
+      const check = (snapshot: SnapshotFrom<typeof sessionMachine>) => {
+        if (snapshot.matches({ session: { audio: 'running' } })) done(resolve);
+        else if (!snapshot.matches('session')) done(() => reject(new PerfVoiceError('stopped', 'The session ended before its audio started.')));
+      };
+      const subscription = this.#actor.subscribe(check);
+      const timer = setTimeout(
+        () =>
+          done(() =>
+            reject(
+              new PerfVoiceError(
+                'audio_blocked',
+                'Audio did not start: check that an audio output device is available, and call resumeAudio() from a click or tap.',
+              ),
+            ),
+          ),
+        3000,
+      );
+      check(this.#actor.getSnapshot());
+    });
   }
 
   /** Adds an event listener. Returns a function that removes it. */

@@ -16,6 +16,7 @@ export function toState(snapshot: SnapshotFrom<typeof sessionMachine>, previous?
     isInterrupted: snapshot.hasTag('interrupted'),
     conversationId: status === 'connected' ? context.conversationId : null,
     error: context.error,
+    audioBlocked: snapshot.hasTag('audioBlocked'),
     isMuted: context.muted,
     transcript: context.transcript,
   };

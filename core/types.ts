@@ -28,6 +28,14 @@ export interface PerfVoiceOptions {
   /** A microphone `deviceId` from `navigator.mediaDevices.enumerateDevices()`. Default: the system default. */
   inputDeviceId?: string;
   /**
+   * Where the page serves a copy of `perfvoice/worklets/processors.js` (the package's
+   * `dist/worklets/processors.js`), e.g. `'/assets/perfvoice-processors.js'`. Needed only under a
+   * Content-Security-Policy that allows neither `blob:` nor `data:` scripts (`script-src 'self'`):
+   * the worklet is loaded from this URL first, then from the bundled copy as a Blob URL, then as a
+   * `data:` URL. The file must be the same version as the SDK.
+   */
+  workletUrl?: string;
+  /**
    * An XState inspector, handed to `createActor`: receives every snapshot, event and actor of the
    * session machine (e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`).
    */
@@ -59,6 +67,12 @@ export interface PerfVoiceState {
   readonly conversationId: string | null;
   /** The last error of the current (or last) session, or null. */
   readonly error: Error | null;
+  /**
+   * True while the browser keeps the session's audio from running (autoplay policy, `start()`
+   * outside a user gesture, no output device): nothing is heard or captured until a click calls
+   * `resumeAudio()`. The session stays connected meanwhile.
+   */
+  readonly audioBlocked: boolean;
   /** Whether the microphone is muted (silence is still streamed, as servers expect). */
   readonly isMuted: boolean;
   /** The conversation so far, oldest first. */

@@ -74,7 +74,7 @@ export function replayTrace(input: SessionTrace | string, machine: AnyStateMachi
       });
     });
   const replayable = machine.provide({
-    actors: { socket: fake('socket'), microphone: fake('microphone'), playback: fake('playback') },
+    actors: { socket: fake('socket'), microphone: fake('microphone'), playback: fake('playback'), audioState: fake('audioState') },
     actions: {
       openAudio: assign({ audio: () => ({ replay: true }) }),
       closeAudio: assign({ audio: null }),
@@ -91,6 +91,7 @@ export function replayTrace(input: SessionTrace | string, machine: AnyStateMachi
         chunkSize: options.chunkSize,
         connectTimeoutMs: options.connectTimeoutMs,
         inputDeviceId: undefined,
+        workletUrl: undefined,
       },
       meters: { input: null, output: null },
       uplink: { send: null, chunks: 0, bytes: 0 },

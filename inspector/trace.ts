@@ -120,14 +120,14 @@ type StateValue = string | { [key: string]: StateValue };
 
 /**
  * A machine state value as one string: the dotted path of each active leaf, e.g.
- * `session.online.connected.listening` (parallel regions are joined with `, `).
+ * `session.connection.online.connected.listening, session.audio.running` (one path per parallel region).
  */
 export function stateKey(value: StateValue): string {
   if (typeof value === 'string') return value;
   return Object.entries(value)
-    .map(([key, child]) => {
+    .flatMap(([key, child]) => {
       const rest = stateKey(child);
-      return rest ? `${key}.${rest}` : key;
+      return rest ? rest.split(', ').map((leaf) => `${key}.${leaf}`) : [key];
     })
     .join(', ');
 }

@@ -5,7 +5,7 @@
  * session is connected.
  */
 import { fromCallback } from 'xstate';
-import { PerfVoiceError } from '../errors';
+import { PerfVoiceError, readable } from '../errors';
 import { analyserLevel, type Meters } from '../audio/meters';
 import type { Uplink } from '../uplink';
 import { loadWorklets } from '../audio/worklet-loader';
@@ -23,6 +23,7 @@ export interface MicrophoneInput {
   audio: AudioContext | null;
   chunkSize: number;
   deviceId: string | undefined;
+  workletUrl: string | undefined;
   muted: boolean;
   meters: Meters;
   uplink: Uplink;
@@ -50,7 +51,8 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
           'Microphone access is not available: serve the page over https (or localhost) in a current browser.',
         );
       }
-      const media = await navigator.mediaDevices.getUserMedia({
+      const media = await navigator.mediaDevices
+        .getUserMedia({
         audio: {
           echoCancellation: true,
           noiseSuppression: true,
@@ -58,10 +60,13 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
           channelCount: 1,
           ...(input.deviceId ? { deviceId: { exact: input.deviceId } } : {}),
         },
-      });
+      })
+        .catch((error: Error) => {
+          throw readable(error);
+        });
       stream = media;
       if (!live) return media.getTracks().forEach((track) => track.stop());
-      await loadWorklets(audio);
+      await loadWorklets(audio, input.workletUrl);
       if (!live) return;
       const options: CaptureOptions = { chunkSize: input.chunkSize, muted: input.muted };
       node = new AudioWorkletNode(audio, CAPTURE_PROCESSOR, {

@@ -27,6 +27,7 @@ export interface PlaybackInput {
   format: AudioFormat;
   volume: number;
   meters: Meters;
+  workletUrl: string | undefined;
 }
 
 /** Agent audio beyond this is dropped, oldest first (a server flood must not exhaust memory). */
@@ -47,7 +48,7 @@ export const playbackActor = fromCallback<PlaybackActorCommand, PlaybackInput, P
 
     (async () => {
       if (!audio || !gain) throw new PerfVoiceError('audio_unavailable', 'This browser has no Web Audio (AudioContext).');
-      await loadWorklets(audio);
+      await loadWorklets(audio, input.workletUrl);
       if (!live) return;
       const options: PlaybackOptions = {
         rate: formatRate(input.format),

@@ -36,7 +36,7 @@ describe('mountInspector', () => {
     frame();
     const rows = () =>
       [...document.querySelector('[data-perfvoice-inspector]')!.shadowRoot!.querySelectorAll('.timeline li')].map((li) => li.textContent ?? '');
-    expect(rows().filter((row) => row.includes('audio'))).toEqual([expect.stringContaining('×1 · 4 B · event_id 1')]);
+    expect(rows().filter((row) => /↓audio/.test(row))).toEqual([expect.stringContaining('×1 · 4 B · event_id 1')]);
     // Within one frame: the fold grows, then more rows than the last few arrive after it.
     server(wire.audio(2));
     server(wire.audio(3));

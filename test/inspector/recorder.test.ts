@@ -45,11 +45,11 @@ describe('the inspect option', () => {
     fake.socket.send(fromServer(wire.metadata('conv_9')));
     const root = fake.voice.actor;
     const events = seen.filter((e) => e.type === '@xstate.event' && e.actorRef === root).map((e) => (e as { event: { type: string } }).event.type);
-    expect(events).toEqual(['xstate.init', 'START', 'mic.ready', 'server.metadata']);
+    expect(events).toEqual(['xstate.init', 'START', 'audio.running', 'mic.ready', 'server.metadata']);
     const states = seen
       .filter((e) => e.type === '@xstate.snapshot' && e.actorRef === root)
       .map((e) => stateKey((e as unknown as { snapshot: { value: never } }).snapshot.value));
-    expect(states).toEqual(['disconnected', 'session.microphone', 'session.online.connecting', 'session.online.connected.listening']);
+    expect(states).toEqual(['disconnected', 'session.connection.microphone, session.audio.starting', 'session.connection.microphone, session.audio.running', 'session.connection.online.connecting, session.audio.running', 'session.connection.online.connected.listening, session.audio.running']);
     // The child actors are announced too: an inspector sees the whole system.
     const actors = seen.filter((e) => e.type === '@xstate.actor').map((e) => (e.actorRef as unknown as { id: string }).id);
     expect(actors).toEqual(expect.arrayContaining(['microphone', 'socket', 'playback']));
@@ -64,12 +64,13 @@ describe('recordSession', () => {
     const trace = s.recorder.trace();
     const events = trace.entries.filter((e) => e.kind === 'event');
     expect(events.map((e) => [e.source, e.event.type, e.state])).toEqual([
-      ['app', 'START', 'session.microphone'],
-      ['microphone', 'mic.ready', 'session.online.connecting'],
-      ['socket', 'server.metadata', 'session.online.connected.listening'],
+      ['app', 'START', 'session.connection.microphone, session.audio.starting'],
+      ['audioState', 'audio.running', 'session.connection.microphone, session.audio.running'],
+      ['microphone', 'mic.ready', 'session.connection.online.connecting, session.audio.running'],
+      ['socket', 'server.metadata', 'session.connection.online.connected.listening, session.audio.running'],
       ['app', 'STOP', 'disconnected'],
     ]);
-    expect(events.map((e) => e.t)).toEqual([0, 20, 50, 50]);
+    expect(events.map((e) => e.t)).toEqual([0, 0, 20, 50, 50]);
     expect(trace.final).toMatchObject({ state: 'disconnected', status: 'disconnected' });
   });
 
@@ -84,7 +85,7 @@ describe('recordSession', () => {
       initialState: 'disconnected',
       options: { agentId: 'agent_1', wsUrl: 'ws://127.0.0.1:1/v1', chunkSize: 2048, connectTimeoutMs: 15000 },
       dropped: 0,
-      final: { state: 'session.online.connected.listening', status: 'connected', conversationId: 'conv_42' },
+      final: { state: 'session.connection.online.connected.listening, session.audio.running', status: 'connected', conversationId: 'conv_42' },
     });
     expect(new Date(trace.recordedAt).toISOString()).toBe(trace.recordedAt);
     expect(JSON.parse(JSON.stringify(trace))).toEqual(trace);
@@ -150,7 +151,7 @@ describe('recordSession', () => {
     s.server(wire.audio(4, 'AAAAAAAA')); // stale: below the interruption's id
     const m = s.recorder.metrics();
     expect(m).toMatchObject({
-      state: 'session.online.connected.interrupted',
+      state: 'session.connection.online.connected.interrupted, session.audio.running',
       sent: { chunks: 10, bytes: 10 * 4096, wireBytes: 10 * 5484 },
       received: { chunks: 2, bytes: 12, stale: 1 },
       pingMs: 35,
@@ -225,10 +226,10 @@ describe('recordSession', () => {
   it('remembers the transitions last taken, by state node id', () => {
     const s = setup();
     s.connect();
-    expect(s.recorder.lastTransitions).toEqual([{ source: 'perfvoice.session.online.connecting', target: 'perfvoice.session.online.connected' }]);
+    expect(s.recorder.lastTransitions).toEqual([{ source: 'perfvoice.session.connection.online.connecting', target: 'perfvoice.session.connection.online.connected' }]);
     s.server(wire.interruption(1));
     expect(s.recorder.lastTransitions).toEqual([
-      { source: 'perfvoice.session.online.connected', target: 'perfvoice.session.online.connected.interrupted' },
+      { source: 'perfvoice.session.connection.online.connected', target: 'perfvoice.session.connection.online.connected.interrupted' },
     ]);
   });
 
@@ -240,17 +241,17 @@ describe('recordSession', () => {
     fake.socket.send(fromServer(wire.metadata()));
     const trace: SessionTrace = recorder.trace();
     expect(trace.entries).toHaveLength(2);
-    expect(trace.dropped).toBe(2); // the metadata event and the openUplink command
+    expect(trace.dropped).toBe(3); // mic.ready, the metadata event and the openUplink command
     recorder.stop();
     fake.voice.stop();
     expect(recorder.trace().entries).toHaveLength(2);
-    expect(recorder.state).toBe('session.online.connected.listening');
+    expect(recorder.state).toBe('session.connection.online.connected.listening, session.audio.running');
   });
 
   it('records from the middle of a session, saying where it began', () => {
     const fake = fakeVoice();
     void fake.voice.start().catch(() => {});
     const recorder = recordSession(fake.voice);
-    expect(recorder.trace().initialState).toBe('session.microphone');
+    expect(recorder.trace().initialState).toBe('session.connection.microphone, session.audio.running');
   });
 });

@@ -43,7 +43,7 @@ describe('replayTrace', () => {
     const result = expectReplays(trace);
     expect(result.states).toEqual(trace.entries.flatMap((e) => (e.kind === 'event' ? [e.state] : [])));
     expect(result.states).toEqual(
-      expect.arrayContaining(['session.online.connected.agentSpeaking', 'session.online.connected.interrupted', 'session.online.connected.listening']),
+      expect.arrayContaining(['session.connection.online.connected.agentSpeaking, session.audio.running', 'session.connection.online.connected.interrupted, session.audio.running', 'session.connection.online.connected.listening, session.audio.running']),
     );
     expect(result.sent).toEqual(['{"type":"pong","event_id":1}', '{"type":"pong","event_id":2}']);
     expect(result.commands.map((c) => `${c.target}:${c.command.type}`)).toEqual([
@@ -69,7 +69,7 @@ describe('replayTrace', () => {
       vi.advanceTimersByTime(15000);
     });
     const timeout = trace.entries.find((e) => e.kind === 'event' && e.source === 'machine');
-    expect(timeout).toMatchObject({ event: { type: 'xstate.after.connectTimeout.perfvoice.session.online.connecting' }, state: 'disconnected' });
+    expect(timeout).toMatchObject({ event: { type: 'xstate.after.connectTimeout.perfvoice.session.connection.online.connecting' }, state: 'disconnected' });
     const result = expectReplays(trace);
     expect(result.errors).toEqual([expect.objectContaining({ code: 'connect_timeout' })]);
   });
@@ -93,9 +93,9 @@ describe('replayTrace', () => {
     const trace = recorded(conversation);
     const index = trace.entries.findIndex((e) => e.kind === 'event' && e.event.type === 'server.interruption');
     const entry = trace.entries[index];
-    if (entry.kind === 'event') entry.state = 'session.online.connected.listening';
+    if (entry.kind === 'event') entry.state = 'session.connection.online.connected.listening, session.audio.running';
     expect(replay(trace).mismatches).toEqual([
-      { index, event: { type: 'server.interruption', eventId: 2 }, expected: 'session.online.connected.listening', actual: 'session.online.connected.interrupted' },
+      { index, event: { type: 'server.interruption', eventId: 2 }, expected: 'session.connection.online.connected.listening, session.audio.running', actual: 'session.connection.online.connected.interrupted, session.audio.running' },
     ]);
   });
 
@@ -105,7 +105,7 @@ describe('replayTrace', () => {
     const fake = fakeVoice();
     void fake.voice.start().catch(() => {});
     const trace = recordSession(fake.voice).trace();
-    expect(() => replay(trace)).toThrow(/begins in "session.microphone"/);
+    expect(() => replay(trace)).toThrow(/begins in "session.connection.microphone, session.audio.running"/);
   });
 });
 

@@ -21,7 +21,7 @@ export interface FakeResource<Command = AnyEventObject, Input = unknown> {
   send(event: AnyEventObject): void;
 }
 
-function fakeResource<Command extends AnyEventObject, Input>() {
+function fakeResource<Command extends AnyEventObject, Input>(onStart?: (sendBack: (event: AnyEventObject) => void) => void) {
   let sendBack: ((event: AnyEventObject) => void) | null = null;
   const fake: FakeResource<Command, Input> = {
     received: [],
@@ -41,6 +41,7 @@ function fakeResource<Command extends AnyEventObject, Input>() {
     fake.starts++;
     sendBack = back as (event: AnyEventObject) => void;
     receive((command) => fake.received.push(command));
+    onStart?.(sendBack);
     return () => {
       fake.stops++;
       sendBack = null;
@@ -53,14 +54,21 @@ export interface FakeAudioContext {
   closed: boolean;
 }
 
-/** A session machine whose socket, microphone, playback and AudioContext are all fakes. */
-export function fakeSession() {
+/**
+ * A session machine whose socket, microphone, playback and AudioContext are all fakes. The fake
+ * context runs at once (as after a click), unless `audioRuns` is false: then it stays suspended
+ * until the test sends `audio.running` through `audioState`.
+ */
+export function fakeSession({ audioRuns = true }: { audioRuns?: boolean } = {}) {
   const socket = fakeResource<{ type: 'socket.send'; data: string } | { type: 'socket.openUplink'; data?: undefined }, { url: string; uplink: Uplink }>();
   const microphone = fakeResource<{ type: 'mic.mute'; muted: boolean }, { chunkSize: number; muted: boolean; uplink: Uplink }>();
   const playback = fakeResource<AnyEventObject, { format: string; volume: number }>();
+  const audioState = fakeResource<AnyEventObject, { audio: AudioContext | null }>(
+    audioRuns ? (sendBack) => sendBack({ type: 'audio.running' }) : undefined,
+  );
   const contexts: FakeAudioContext[] = [];
   const machine = sessionMachine.provide({
-    actors: { socket: socket.logic, microphone: microphone.logic, playback: playback.logic } as never,
+    actors: { socket: socket.logic, microphone: microphone.logic, playback: playback.logic, audioState: audioState.logic } as never,
     actions: {
       openAudio: assign({
         audio: () => {
@@ -77,14 +85,14 @@ export function fakeSession() {
   });
   /** Text frames the socket was asked to send. */
   const sent = () => socket.fake.received.filter((command) => command.type === 'socket.send').map((command) => command.data);
-  return { machine, socket: socket.fake, microphone: microphone.fake, playback: playback.fake, contexts, sent };
+  return { machine, socket: socket.fake, microphone: microphone.fake, playback: playback.fake, audioState: audioState.fake, contexts, sent };
 }
 
 export const OPTIONS: PerfVoiceOptions = { apiKey: 'pk_live_SECRET123', agentId: 'agent_1', wsUrl: 'ws://127.0.0.1:1/v1' };
 
 /** A PerfVoice wired to fakes, plus a log of every event it fires, in order. */
-export function fakeVoice(options: Partial<PerfVoiceOptions> = {}) {
-  const session = fakeSession();
+export function fakeVoice(options: Partial<PerfVoiceOptions> = {}, { audioRuns = true }: { audioRuns?: boolean } = {}) {
+  const session = fakeSession({ audioRuns });
   const voice = new PerfVoice({ ...OPTIONS, ...options }, { machine: session.machine });
   const events: unknown[][] = [];
   for (const name of ['transcript', 'connected', 'disconnected', 'status', 'error', 'interruption', 'message'] as const) {

@@ -12,6 +12,7 @@ const options: SessionOptions = {
   chunkSize: 2048,
   connectTimeoutMs: 15000,
   inputDeviceId: undefined,
+  workletUrl: undefined,
 };
 
 function run() {
@@ -20,7 +21,13 @@ function run() {
   const emitted: { type: string }[] = [];
   actor.on('*', (event) => emitted.push(event));
   actor.start();
-  const value = () => JSON.stringify(actor.getSnapshot().value);
+  // The connection region, as a JSON state value ({"session":{"online":"connecting"}}); the
+  // audio region (running with these fakes) is checked by `audio()`.
+  const value = () => {
+    const v = actor.getSnapshot().value as string | { session: { connection: unknown } };
+    return JSON.stringify(typeof v === 'string' ? v : { session: v.session.connection });
+  };
+  const audio = () => (actor.getSnapshot().value as { session?: { audio: string } }).session?.audio ?? null;
   const context = () => actor.getSnapshot().context;
   /** Start, mic ready, metadata: a connected session. */
   const connect = () => {
@@ -28,7 +35,7 @@ function run() {
     session.microphone.send({ type: 'mic.ready' });
     session.socket.send(fromServer(wire.metadata('conv_7')));
   };
-  return { ...session, actor, emitted, value, context, connect };
+  return { ...session, actor, emitted, value, audio, context, connect };
 }
 
 /** Every resource released and the AudioContext closed. */
