@@ -17,9 +17,10 @@ const TYPES = {
 
 /**
  * Serves `root` on host:port (port 0 picks a free one). `routes` maps exact paths to handlers
- * returning { type, body } (e.g. a generated config). Resolves with { url, port, close() }.
+ * returning { type, body } (e.g. a generated config). `headers` are added to every file served
+ * (e.g. a Content-Security-Policy). Resolves with { url, port, close() }.
  */
-export async function serveStatic({ root, host = '127.0.0.1', port = 0, routes = {} }) {
+export async function serveStatic({ root, host = '127.0.0.1', port = 0, routes = {}, headers = {} }) {
   const base = resolve(root);
   const server = createServer(async (request, response) => {
     try {
@@ -39,6 +40,7 @@ export async function serveStatic({ root, host = '127.0.0.1', port = 0, routes =
         // Cross-origin isolation: precise timers (5 µs, not 100 µs) for the measurements.
         'cross-origin-opener-policy': 'same-origin',
         'cross-origin-embedder-policy': 'require-corp',
+        ...headers,
       });
       response.end(body);
     } catch {
