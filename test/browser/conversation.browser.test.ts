@@ -1,11 +1,11 @@
-// Real Chromium, a fake microphone saying a real sentence, the local agent speaking the protocol.
+// A real browser (this run's engine), a microphone saying a real sentence, the local agent speaking the protocol.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Resampler } from '../../core/audio/dsp/resampler';
-import { CHROMIUM, speechFile } from './support/browser';
+import { ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL, speechFile } from './support/browser';
 import { correlateLooped, events, expectReleased, outputPeak, start, tone, until } from './support/scenario';
 import { browserSuite, report } from './support/suite';
 
-describe.skipIf(!CHROMIUM)('conversation in real Chromium', () => {
+describe.skipIf(!ENGINE_AVAILABLE)(`conversation in real ${ENGINE_LABEL}`, () => {
   const t = browserSuite();
   afterEach(() => t.agent.setScript(undefined));
 

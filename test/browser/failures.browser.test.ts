@@ -1,13 +1,13 @@
-// Every way a session can end, in real Chromium: each ends `disconnected` with the microphone
+// Every way a session can end, in a real browser: each ends `disconnected` with the microphone
 // track ended and the AudioContext closed. And malformed server input, and many cycles.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM, ROOT } from './support/browser';
+import { ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL, ROOT } from './support/browser';
 import { events, expectReleased, start, tone, until } from './support/scenario';
 import { browserSuite, report, sleep } from './support/suite';
 
-describe.skipIf(!CHROMIUM)('session endings in real Chromium', () => {
+describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, () => {
   const t = browserSuite({ script: () => {} });
 
   async function connected() {

@@ -1,7 +1,7 @@
 // Interruptions, stale audio and a server flood, measured on what reaches the page's speakers.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM } from './support/browser';
+import { caps, ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL } from './support/browser';
 import { events, heapMiB, median, outputPeak, tone, until } from './support/scenario';
 import { browserSuite, report, sleep } from './support/suite';
 
@@ -19,7 +19,19 @@ function rendererMiB(): number {
   return kib / 1024;
 }
 
-describe.skipIf(!CHROMIUM)('interruptions in real Chromium', () => {
+/**
+ * Interruption → silence bounds per engine (ms from the interruption frame's arrival). Chromium's
+ * flush reaches the output within a render quantum or two. WebKit's own first flush of a session
+ * takes 180-460 ms even with no SDK at all (a bare worklet; see the bench), so its bound is the
+ * engine's, not ours; Firefox sits between.
+ */
+const BOUND = {
+  chromium: { medianMs: 30, floodMs: 50 },
+  firefox: { medianMs: 60, floodMs: 120 },
+  webkit: { medianMs: 500, floodMs: 600 },
+}[ENGINE];
+
+describe.skipIf(!ENGINE_AVAILABLE)(`interruptions in real ${ENGINE_LABEL}`, () => {
   const t = browserSuite({ script: () => {} });
   const connected = () => t.connected();
 
@@ -40,7 +52,7 @@ describe.skipIf(!CHROMIUM)('interruptions in real Chromium', () => {
       expect(await outputPeak(t.page)).toBeLessThan(1e-3);
     }
     report(`interruption → silence: ${timings.map((t) => t.toFixed(1)).join(', ')} ms (median ${median(timings).toFixed(1)})`);
-    expect(median(timings)).toBeLessThan(30);
+    expect(median(timings)).toBeLessThan(BOUND.medianMs);
     const names = (await events(t.page)).map((e) => e.name);
     expect(names.filter((n) => n === 'interruption')).toHaveLength(5);
   }, 30000);
@@ -70,35 +82,43 @@ describe.skipIf(!CHROMIUM)('interruptions in real Chromium', () => {
     expect(await t.page.evaluate(() => window.harness.voice.getSnapshot())).toMatchObject({ mode: 'speaking', isInterrupted: false });
   });
 
-  it('bounds memory under a flood of 10 minutes of agent audio, and still interrupts at once', async () => {
-    const session = await connected();
-    await sleep(500);
-    const before = { rss: rendererMiB(), heap: await heapMiB(t.page) };
-    // 10 minutes at once, in 1 s messages (600 frames, 19 MB of PCM as 26 MB of base64).
+  /** Sends 10 minutes of agent audio at once (600 1 s messages: 19 MB of PCM as 26 MB of base64), and waits for all of it. */
+  async function flood(session: Awaited<ReturnType<typeof connected>>) {
     const { eventIds } = session.sendAudio(tone(600, 300, 16000, 0.3), { sampleRate: 16000, chunkMs: 1000 });
     const overflow = await until(
       t.page,
       () => window.harness.events.find((e: { name: string; args: { code?: string }[] }) => e.name === 'error' && e.args[0]?.code === 'playback_overflow'),
-      20000,
+      30000,
     );
-    await until(t.page, () => window.harness.sockets[0].frames.length >= 601, 20000);
-    await sleep(500);
-    const after = { rss: rendererMiB(), heap: await heapMiB(t.page) };
+    await until(t.page, () => window.harness.sockets[0].frames.length >= 601, 30000);
+    return { eventIds, overflow: (overflow.args[0] as { message: string }).message };
+  }
+
+  it('reports one overflow under a flood of 10 minutes of agent audio, keeps playing, and still interrupts at once', async () => {
+    const session = await connected();
+    const { eventIds, overflow } = await flood(session);
     const errors = (await events(t.page)).filter((e) => e.name === 'error');
-    report(
-      `flood: main-thread JS heap after GC ${before.heap.toFixed(1)} → ${after.heap.toFixed(1)} MiB; ` +
-        `renderer RSS ${before.rss.toFixed(0)} → ${after.rss.toFixed(0)} MiB; playback queue bound 120 s (3.8 MB of PCM16 at 16 kHz); ` +
-        `${errors.length} overflow report: ${(overflow.args[0] as { message: string }).message}`,
-    );
     expect(errors).toHaveLength(1);
-    expect(after.heap - before.heap).toBeLessThan(10);
-    expect(after.rss - before.rss).toBeLessThan(200);
     expect(await outputPeak(t.page)).toBeGreaterThan(0.1);
     session.sendInterruption(Math.max(...eventIds) + 1);
     const result = await until(t.page, () => window.harness.interruptions[0]);
-    report(`flood: interruption → silence ${result.ms.toFixed(1)} ms`);
-    expect(result.ms).toBeLessThan(50);
-    await sleep(100);
-    expect(await outputPeak(t.page)).toBeLessThan(1e-3);
-  }, 60000);
+    report(`flood: one overflow report (${overflow}); interruption → silence ${result.ms.toFixed(1)} ms`);
+    expect(result.ms).toBeLessThan(BOUND.floodMs);
+    await until(t.page, () => window.harness.outputPeak() < 1e-3, 1000);
+  }, 90000);
+
+  it.skipIf(!caps.heap)(`bounds memory under a flood of 10 minutes of agent audio (Chromium only: needs CDP HeapProfiler and renderer processes)`, async () => {
+    const session = await connected();
+    await sleep(500);
+    const before = { rss: rendererMiB(), heap: await heapMiB(t.page) };
+    await flood(session);
+    await sleep(500);
+    const after = { rss: rendererMiB(), heap: await heapMiB(t.page) };
+    report(
+      `flood: main-thread JS heap after GC ${before.heap.toFixed(1)} → ${after.heap.toFixed(1)} MiB; ` +
+        `renderer RSS ${before.rss.toFixed(0)} → ${after.rss.toFixed(0)} MiB; playback queue bound 120 s (3.8 MB of PCM16 at 16 kHz)`,
+    );
+    expect(after.heap - before.heap).toBeLessThan(10);
+    expect(after.rss - before.rss).toBeLessThan(200);
+  }, 90000);
 });

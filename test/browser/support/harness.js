@@ -1,4 +1,5 @@
-// Injected into every test page before any other script (page.addInitScript). It observes what
+// Injected into every test page before any other script (an init script in Chromium, a preload
+// script in Firefox, the first <script> of the page in WebKit: see engines/). It observes what
 // the SDK does through the platform itself: AudioContexts, microphone tracks, sockets, what is
 // connected to the speakers, and listeners added and removed. It changes no behaviour.
 (() => {
@@ -25,6 +26,11 @@
       original(...args);
     };
   }
+
+  // Uncaught errors and rejections, recorded here because WebKit's driver reports none.
+  h.errors = [];
+  add.call(window, 'error', (event) => h.errors.push(`pageerror: ${event.message}`));
+  add.call(window, 'unhandledrejection', (event) => h.errors.push(`pageerror: unhandled rejection ${event.reason && event.reason.message ? event.reason.message : String(event.reason)}`));
 
   // Every AudioContext the page creates.
   const NativeContext = window.AudioContext;
@@ -173,18 +179,24 @@
       });
     }
     // Interruption → silence: poll the output from the event (fired right after the flush was
-    // posted to the audio thread) until it is silent, timed from the frame's arrival.
+    // posted to the audio thread) until it is silent, timed from the frame's arrival. A
+    // MessageChannel loop, not a busy-wait: Firefox updates an analyser's data on the main
+    // thread, between tasks, so a loop that never yields would never see the silence.
     voice.on('interruption', () => {
       const arrival = h.lastInterruptionArrival ?? performance.now();
       const audibleBefore = h.outputPeak();
-      let silentAt = null;
-      while (performance.now() - arrival < 250) {
-        if (peak(h.tap.small) < 1e-4) {
-          silentAt = performance.now();
-          break;
-        }
-      }
-      h.interruptions.push({ audibleBefore, ms: silentAt === null ? null : silentAt - arrival });
+      const record = { audibleBefore, ms: null, done: false };
+      const channel = new MessageChannel();
+      add.call(channel.port1, 'message', () => {
+        const now = performance.now();
+        if (peak(h.tap.small) < 1e-4) record.ms = now - arrival;
+        else if (now - arrival < 1000) return channel.port2.postMessage(0);
+        record.done = true;
+        channel.port1.close();
+        h.interruptions.push(record);
+      });
+      channel.port1.start();
+      channel.port2.postMessage(0);
     });
     return true;
   };

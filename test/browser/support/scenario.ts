@@ -1,6 +1,7 @@
 /** Small helpers shared by the browser tests: signals, page state, waiting, analysis. */
 import { expect } from 'vitest';
-import type { Page } from 'playwright-core';
+import { playwrightOf } from './engines/chromium';
+import type { EnginePage as Page } from './engines/driver';
 
 /** The key used in every browser test; it must never surface in the page. */
 export const API_KEY = 'pk_live_E2E_SECRET_9f3b';
@@ -13,13 +14,13 @@ export function tone(seconds: number, frequency = 440, rate = 16000, amplitude =
 }
 
 /** Polls `fn(arg)` in the page until it returns a truthy value, and returns that value. */
-export async function until<T, A = undefined>(page: Page, fn: (arg: A) => T, timeout = 10000, arg?: A): Promise<T> {
-  const handle = await page.waitForFunction(fn as never, arg, { timeout, polling: 20 });
-  return (await handle.jsonValue()) as T;
+export function until<T, A = undefined>(page: Page, fn: (arg: A) => T, timeout = 10000, arg?: A): Promise<T> {
+  return page.waitFor(fn, arg as A, timeout);
 }
 
-/** The page's main-thread JavaScript heap after a full garbage collection, in MiB. */
-export async function heapMiB(page: Page): Promise<number> {
+/** The page's main-thread JavaScript heap after a full garbage collection, in MiB (Chromium only: CDP). */
+export async function heapMiB(enginePage: Page): Promise<number> {
+  const page = playwrightOf(enginePage);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('Performance.enable');
@@ -32,7 +33,7 @@ export async function heapMiB(page: Page): Promise<number> {
 export async function createVoice(page: Page, wsUrl: string, options: Record<string, unknown> = {}): Promise<void> {
   await page.evaluate(
     ([url, extra]) => window.harness.create({ apiKey: 'pk_live_E2E_SECRET_9f3b', agentId: 'agent_e2e', wsUrl: url, ...extra }),
-    [wsUrl, options] as const,
+    [wsUrl, options] as [string, Record<string, unknown>],
   );
 }
 
@@ -121,15 +122,18 @@ export function correlateLooped(signal: Float32Array, source: Float32Array, rate
 
 /**
  * After each browser test: no page errors, and the API key in no event, error or console call
- * made by page scripts (the SDK included). The one line allowed to show it is Chromium's own
- * network log of a failed WebSocket, which prints the URL the protocol puts the key in; it does
- * not come from page code and no page code can silence it.
+ * made by page scripts (the SDK included). The one line allowed to show it is the browser's own
+ * network log of a failed WebSocket (Chromium's "WebSocket connection to '...' failed", Firefox's
+ * "can't establish a connection to the server at ..."), which prints the URL the protocol puts
+ * the key in; it does not come from page code and no page code can silence it.
  */
-export async function checkPage(page: Page, lines: string[]): Promise<void> {
-  const pageSide = await page.evaluate(() => ({ events: window.harness.events, console: window.harness.console })).catch(() => null);
+export async function checkPage(page: Page, lines: string[] = page.lines): Promise<void> {
+  const pageSide = await page.evaluate(() => ({ events: window.harness.events, console: window.harness.console, errors: window.harness.errors })).catch(() => null);
   expect(lines.filter((line) => line.startsWith('pageerror'))).toEqual([]);
+  expect(pageSide?.errors ?? []).toEqual([]);
   expect(JSON.stringify(pageSide)).not.toContain(API_KEY);
   const native = lines.filter((line) => line.includes(API_KEY));
-  expect(native.filter((line) => !/^error: WebSocket connection to '[^']*' failed/.test(line))).toEqual([]);
-  await page.context().close();
+  const browserNetworkLog = /^error: (WebSocket connection to '[^']*' failed|Firefox can.t establish a connection to the server at )/;
+  expect(native.filter((line) => !browserNetworkLog.test(line))).toEqual([]);
+  await page.close();
 }

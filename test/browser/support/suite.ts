@@ -1,15 +1,15 @@
 /**
- * One browser suite's fixture: Chromium and a local agent for the file, a checked page per test.
- * Every test page is checked afterwards (no page errors, no API key) and closed.
+ * One browser suite's fixture: this run's engine (see engines/driver.ts) and a local agent for the
+ * file, a checked page per test. Every test page is checked afterwards (no page errors, no API
+ * key) and closed.
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { Page } from 'playwright-core';
 import { createLocalAgent, type AgentSession, type LocalAgent, type LocalAgentOptions } from '../../../testing/index';
-import { launch, type BrowserRig } from './browser';
+import { ENGINE, launch, type EnginePage as Page, type LaunchOptions, type Rig } from './engines/driver';
 import { checkPage, createVoice, start } from './scenario';
 
 export interface BrowserSuite {
-  rig: BrowserRig;
+  rig: Rig;
   agent: LocalAgent;
   /** The current test's page (set by `open`). */
   page: Page;
@@ -21,23 +21,27 @@ export interface BrowserSuite {
   connected(options?: Record<string, unknown>, how?: { kind?: 'global' | 'module' }): Promise<AgentSession>;
 }
 
-export function browserSuite(agentOptions: LocalAgentOptions = {}): BrowserSuite {
+/** The fixture for one test file: `launchOptions` go to the engine's {@link launch}. */
+export function browserSuite(agentOptions: LocalAgentOptions = {}, launchOptions: LaunchOptions = {}): BrowserSuite {
   const suite = {} as BrowserSuite;
   beforeAll(async () => {
-    suite.rig = await launch();
+    suite.rig = await launch(launchOptions);
     suite.agent = await createLocalAgent(agentOptions);
-  }, 30000);
+  }, 60000);
   afterAll(async () => {
     await suite.rig?.close();
     await suite.agent?.close();
   });
   afterEach(async () => {
     if (!suite.page) return;
-    await suite.page.evaluate(() => window.harness.voice?.stop()).catch(() => {});
-    await checkPage(suite.page, suite.lines);
+    const page = suite.page;
+    suite.page = undefined as unknown as Page;
+    await page.evaluate(() => window.harness.voice?.stop()).catch(() => {});
+    await checkPage(page);
   });
   suite.open = async (options = {}, { kind = 'global', url, deny = false } = {}) => {
-    ({ page: suite.page, console: suite.lines } = await suite.rig.open(kind, { deny }));
+    suite.page = await suite.rig.open(kind, { deny });
+    suite.lines = suite.page.lines;
     await createVoice(suite.page, url ?? suite.agent.url, options);
     return suite.page;
   };
@@ -53,6 +57,6 @@ export function browserSuite(agentOptions: LocalAgentOptions = {}): BrowserSuite
 }
 
 /** A line of measured figures in the test output. */
-export const report = (line: string) => console.log(`[e2e] ${line}`);
+export const report = (line: string) => console.log(`[e2e ${ENGINE}] ${line}`);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
