@@ -14,7 +14,7 @@
  *                           │              └─ interrupted     playback flushed, stale audio dropped
  *                           └─ audio (audio-state watcher)
  *                                ├─ starting     the AudioContext is not running yet
- *                                ├─ running
+ *                                ├─ running      (suspended again: back to starting)
  *                                └─ blocked      it did not start (autoplay policy, no output device):
  *                                                resumeAudio() from a click resumes it
  */
@@ -371,7 +371,8 @@ export const sessionMachine = setup({
               after: { audioStart: 'blocked' },
               on: { 'audio.running': 'running', 'audio.blocked': 'blocked' },
             },
-            running: {},
+            // A context that stops running (the engine or the OS suspended it) must start again.
+            running: { on: { 'audio.suspended': 'starting' } },
             blocked: {
               tags: 'audioBlocked',
               entry: 'reportBlocked',

@@ -10,6 +10,8 @@ import { fromCallback } from 'xstate';
 export type AudioStateEvent =
   /** The context is running: audio flows both ways. */
   | { type: 'audio.running' }
+  /** It stopped running (suspended by the engine or the page, or interrupted by the OS). */
+  | { type: 'audio.suspended' }
   /** The engine says at once that audio needs a gesture (Firefox's `getAutoplayPolicy`). */
   | { type: 'audio.blocked' };
 
@@ -25,7 +27,7 @@ export const audioStateActor = fromCallback<AudioStateCommand, AudioStateInput, 
     if (!audio) return;
     let live = true;
     const check = () => {
-      if (live && audio.state === 'running') sendBack({ type: 'audio.running' });
+      if (live) sendBack({ type: audio.state === 'running' ? 'audio.running' : 'audio.suspended' });
     };
     audio.addEventListener('statechange', check);
     // Reported a tick later, so that the machine has finished entering the state.

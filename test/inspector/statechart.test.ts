@@ -45,6 +45,7 @@ describe('the statechart', () => {
         'perfvoice.session.audio.starting → perfvoice.session.audio.running: audio.running',
         'perfvoice.session.audio.starting → perfvoice.session.audio.blocked: audio.blocked after audioStart',
         'perfvoice.session.audio.blocked → perfvoice.session.audio.running: audio.running',
+        'perfvoice.session.audio.running → perfvoice.session.audio.starting: audio.suspended',
       ].sort(),
     );
     // Transitions that stay in their state are listed in it, guards included.

@@ -63,6 +63,18 @@ describe('an AudioContext that does not run', () => {
     expect(v.audioState.live).toBe(false);
   });
 
+  it('goes back to starting when a running context is suspended, and is blocked if it stays so', () => {
+    vi.useFakeTimers();
+    const v = fakeVoice();
+    void v.voice.start().catch(() => {});
+    expect(audioRegion(v.voice)).toBe('running');
+    v.audioState.send({ type: 'audio.suspended' });
+    expect(audioRegion(v.voice)).toBe('starting');
+    vi.advanceTimersByTime(2000);
+    expect(v.voice.getSnapshot().audioBlocked).toBe(true);
+    v.voice.stop();
+  });
+
   it('reports nothing when the context starts in time', () => {
     vi.useFakeTimers();
     const v = blockedVoice();
@@ -145,10 +157,12 @@ describe('the audio-state actor', () => {
     expect(context.resume).toHaveBeenCalledTimes(1);
     context.set('running');
     expect(events).toEqual(['audio.running']);
+    context.set('suspended');
+    expect(events).toEqual(['audio.running', 'audio.suspended']);
     actor.stop();
     expect(remove).toHaveBeenCalledWith('statechange', expect.any(Function));
     context.set('running');
-    expect(events).toEqual(['audio.running']);
+    expect(events).toEqual(['audio.running', 'audio.suspended']);
   });
 
   it('reports a context that already runs, and a blocked one when getAutoplayPolicy says so', async () => {

@@ -1,0 +1,121 @@
+// An AudioContext that does not run is a state, not a silent session: `audioBlocked`, one
+// `audio_blocked` error, and resumeAudio() from a real click, after which audio flows both ways
+// with no restart. Produced for real: Firefox with no sound server, Firefox's block-webaudio
+// autoplay policy, and (every engine) a page whose AudioContext refuses to resume without a gesture.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL } from './support/engines/driver';
+import { events, expectReleased, start, until } from './support/scenario';
+import { browserSuite, report, sleep } from './support/suite';
+
+type Outcome = Awaited<ReturnType<typeof start>>;
+
+/** Adds a button that calls resumeAudio() and records its outcome; click it with page.click(). */
+function addResumeButton() {
+  const button = document.createElement('button');
+  button.id = 'resume';
+  button.textContent = 'Enable audio';
+  button.onclick = () => {
+    const w = window as unknown as { resumed?: unknown; resumedAt?: number };
+    w.resumedAt = performance.now();
+    window.harness.voice.resumeAudio().then(
+      () => (w.resumed = { ok: true }),
+      (e: Error & { code?: string }) => (w.resumed = { ok: false, code: e.code, message: e.message }),
+    );
+  };
+  document.body.append(button);
+  return true;
+}
+
+const audioErrors = async (page: Parameters<typeof events>[0]) =>
+  (await events(page)).filter((e) => e.name === 'error' && (e.args[0] as { code?: string }).code === 'audio_blocked');
+
+describe.skipIf(!ENGINE_AVAILABLE)(`audio that does not start, in real ${ENGINE_LABEL}`, () => {
+  const t = browserSuite();
+  afterEach(() => t.agent.setScript(undefined));
+
+  it('a context that refuses to resume without a gesture: blocked, then a real click resumes it and audio flows both ways', async () => {
+    await t.open();
+    // The page's autoplay policy, made strict in the page itself (automation relaxes the engines'
+    // own): a new context is suspended, and resume() works only with a user activation.
+    await t.page.evaluate(() => {
+      const Native = window.AudioContext;
+      window.AudioContext = class extends Native {
+        allowed = false;
+        constructor(...args: ConstructorParameters<typeof AudioContext>) {
+          super(...args);
+          // Registered before the SDK's listener: a start that was not allowed is undone before
+          // anyone else hears of it.
+          this.addEventListener('statechange', (event) => {
+            if (this.state === 'running' && !this.allowed) {
+              event.stopImmediatePropagation();
+              void super.suspend();
+            }
+          });
+        }
+        resume() {
+          if (!navigator.userActivation?.isActive) return Promise.resolve();
+          this.allowed = true;
+          return super.resume();
+        }
+      };
+    });
+    await t.page.evaluate(addResumeButton);
+    const outcome = await start(t.page);
+    expect(outcome).toEqual({ ok: true });
+    const session = await t.agent.nextSession();
+    expect(await until(t.page, () => window.harness.voice.getSnapshot().audioBlocked, 5000)).toBe(true);
+    const blocked = await audioErrors(t.page);
+    expect(blocked).toHaveLength(1);
+    expect(await t.page.evaluate(() => [window.harness.voice.status, window.harness.voice.mode])).toEqual(['connected', 'listening']);
+    // Nothing is captured while the context is suspended.
+    const before = session.audioChunks.length;
+    await sleep(500);
+    expect(session.audioChunks.length).toBe(before);
+    await t.page.click('#resume');
+    const resumed = await until(t.page, () => (window as unknown as { resumed?: unknown }).resumed, 5000);
+    expect(resumed).toEqual({ ok: true });
+    expect(await t.page.evaluate(() => window.harness.voice.getSnapshot().audioBlocked)).toBe(false);
+    // Both ways, same conversation, same socket: the greeting plays and the microphone streams.
+    await session.waitForAudio(before * 2048 + 16000, 10000);
+    await until(t.page, () => window.harness.outputPeak() > 0.05, 10000);
+    expect(await t.page.evaluate(() => window.harness.sockets.length)).toBe(1);
+    report(`blocked after ${(blocked[0].at - (await events(t.page))[0].at).toFixed(0)} ms; after the click: audio both ways, same socket`);
+  });
+});
+
+describe.skipIf(!ENGINE_AVAILABLE || ENGINE !== 'firefox')('no audio output device at all (Firefox only: launched with no sound server, its contexts never run; the other engines here render audio without one)', () => {
+  const t = browserSuite({}, { pulse: false });
+
+  it('says so: connected but audioBlocked, one audio_blocked error, resumeAudio() from a click rejects clearly, stop() releases everything', async () => {
+    await t.open();
+    await t.page.evaluate(addResumeButton);
+    expect(await start(t.page)).toEqual({ ok: true });
+    expect(await until(t.page, () => window.harness.voice.getSnapshot().audioBlocked, 5000)).toBe(true);
+    expect(await audioErrors(t.page)).toHaveLength(1);
+    expect(await t.page.evaluate(() => window.harness.voice.status)).toBe('connected');
+    await t.page.click('#resume');
+    const resumed = (await until(t.page, () => (window as unknown as { resumed?: unknown }).resumed, 8000)) as Outcome;
+    report(`no sound server: resumeAudio() → ${resumed.code}: ${resumed.message}`);
+    expect(resumed).toMatchObject({ ok: false, code: 'audio_blocked', message: expect.stringMatching(/output device/) });
+    await t.page.evaluate(() => window.harness.voice.stop());
+    await expectReleased(t.page);
+  });
+});
+
+describe.skipIf(!ENGINE_AVAILABLE || ENGINE !== 'firefox')('an autoplay policy that blocks Web Audio, start() without a gesture (Firefox only: its media.autoplay.block-webaudio pref)', () => {
+  const t = browserSuite({}, { firefoxPrefs: { 'media.autoplay.default': 1, 'media.autoplay.block-webaudio': true } });
+
+  it('audio starts without a click once the microphone is live (Firefox lets a capturing page play), and both ways flow', async () => {
+    await t.open();
+    const began = Date.now();
+    expect(await start(t.page)).toEqual({ ok: true });
+    const session = await t.agent.nextSession();
+    await until(t.page, () => window.harness.voice.actor.getSnapshot().matches({ session: { audio: 'running' } }), 10000);
+    const ranAfter = Date.now() - began;
+    await session.waitForAudio(16000, 10000);
+    await until(t.page, () => window.harness.outputPeak() > 0.05, 10000);
+    const transient = await audioErrors(t.page);
+    report(`block-webaudio: audio running ${ranAfter} ms after start(); audio_blocked errors on the way: ${transient.length}`);
+    expect(await t.page.evaluate(() => window.harness.voice.getSnapshot().audioBlocked)).toBe(false);
+  });
+});
