@@ -26,6 +26,10 @@ export type PerfVoiceErrorCode =
   | 'audio_blocked'
   /** `resumeAudio()` was called with no session to resume. */
   | 'not_active'
+  /** A `send…()` method was called while no conversation is connected (nothing is queued). */
+  | 'not_connected'
+  /** `sendFeedback()` with no unrated agent response (see `state.canSendFeedback`). */
+  | 'feedback_unavailable'
   /** The server sent an `error` message. */
   | 'server_error'
   /** The server sent a frame that breaks the protocol; it was ignored. */

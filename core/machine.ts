@@ -23,11 +23,12 @@ import { audioStateActor, type AudioStateEvent } from './actors/audio-state';
 import { microphoneActor, type MicrophoneEvent } from './actors/microphone';
 import { playbackActor, type PlaybackEvent } from './actors/playback';
 import { socketActor, type SocketEvent } from './actors/socket';
+import { toolsActor, type ToolsEvent } from './actors/tools';
 import { closeAudioContext, openAudioContext } from './audio/context';
 import type { Meters } from './audio/meters';
 import { PerfVoiceError, redact } from './errors';
 import { DEFAULT_FORMAT, connectionUrl, encodePong, type AudioFormat, type ServerMessage } from './protocol';
-import type { Role, TranscriptTurn } from './types';
+import type { ClientTool, EndedBy, Role, ToolCall, ToolResult, TranscriptTurn } from './types';
 import type { Uplink } from './uplink';
 
 /** Options after defaults are applied. */
@@ -35,10 +36,15 @@ export interface SessionOptions {
   apiKey: string;
   agentId: string;
   wsUrl: string;
+  signedUrl: string | (() => Promise<string>) | undefined;
   chunkSize: number;
   connectTimeoutMs: number;
   inputDeviceId: string | undefined;
   workletUrl: string | undefined;
+  clientTools: Record<string, ClientTool>;
+  clientToolTimeoutMs: number;
+  /** The `conversation_initiation_client_data` frame, or null. */
+  setup: string | null;
 }
 
 /** How the socket ended, as reported by the `disconnected` event. */
@@ -61,8 +67,16 @@ export interface SessionContext {
   muted: boolean;
   volume: number;
   transcript: readonly TranscriptTurn[];
-  /** The last error of this session, for the state snapshot. */
+  /** The user's words so far in this turn (tentative transcript). */
+  tentative: string;
+  /** The latest fresh agent audio event_id (-1 before any): what feedback refers to. */
+  lastAudioId: number;
+  /** An agent response arrived and has no feedback yet. */
+  feedbackOpen: boolean;
+  /** The error that ended or prevented this session, for the state snapshot. */
   error: Error | null;
+  /** Who ended the last session. */
+  endedBy: EndedBy | null;
   /** Why the session ended before it was established: what a pending start() rejects with. */
   failure: Error | null;
   close: CloseInfo | null;
@@ -74,6 +88,10 @@ export type SessionEvent =
   | { type: 'SET_MUTED'; muted: boolean }
   | { type: 'SET_VOLUME'; volume: number }
   | { type: 'RESUME_AUDIO' }
+  /** A client message to send as is (the class checks the session is connected). */
+  | { type: 'SEND'; data: string }
+  | { type: 'FEEDBACK'; like: boolean }
+  | ToolsEvent
   | AudioStateEvent
   | SocketEvent
   | MicrophoneEvent
@@ -84,7 +102,11 @@ export type SessionEmitted =
   | { type: 'transcript'; role: Role; text: string }
   | { type: 'error'; error: Error }
   | { type: 'interruption' }
-  | { type: 'message'; message: ServerMessage };
+  | { type: 'message'; message: ServerMessage }
+  | { type: 'tentativeTranscript'; text: string }
+  | { type: 'correction'; original: string; corrected: string }
+  | { type: 'toolCall'; call: ToolCall }
+  | { type: 'toolResult'; result: ToolResult };
 
 /** What every session starts with; mute and volume carry over between sessions. */
 const fresh = () => ({
@@ -93,7 +115,11 @@ const fresh = () => ({
   dropBelow: 0,
   agentCut: false,
   transcript: [] as readonly TranscriptTurn[],
+  tentative: '',
+  lastAudioId: -1,
+  feedbackOpen: false,
   error: null,
+  endedBy: null,
   failure: null,
   close: null,
 });
@@ -111,12 +137,16 @@ const report = (make: (context: SessionContext, event: SessionEvent) => Error, e
   enqueueActions<SessionContext, SessionEvent, undefined, SessionEvent, never, never, never, never, SessionEmitted>(
     ({ context, event, enqueue }) => {
       const error = make(context, event);
-      enqueue.assign(
-        ends
-          ? // A session that never got established makes start() reject with this error.
-            { error, failure: context.conversationId ? null : error, close: context.close ?? { code: 1000, reason: error.message } }
-          : { error },
-      );
+      // Only an error that ends the session is the state's `error`; the others are events only.
+      if (ends) {
+        enqueue.assign({
+          error,
+          endedBy: 'error',
+          // A session that never got established makes start() reject with this error.
+          failure: context.conversationId ? null : error,
+          close: context.close ?? { code: 1000, reason: error.message },
+        });
+      }
       enqueue.emit({ type: 'error', error });
     },
   );
@@ -128,7 +158,7 @@ export const sessionMachine = setup({
     emitted: {} as SessionEmitted,
     input: {} as { options: SessionOptions; meters: Meters; uplink: Uplink },
   },
-  actors: { socket: socketActor, microphone: microphoneActor, playback: playbackActor, audioState: audioStateActor },
+  actors: { socket: socketActor, microphone: microphoneActor, playback: playbackActor, audioState: audioStateActor, tools: toolsActor },
   actions: {
     // The AudioContext is the one resource shared by two actors (microphone and playback), so the
     // `session` state holds it in context: opened on entry, closed on exit, whatever the way out.
@@ -142,21 +172,25 @@ export const sessionMachine = setup({
     audioFailed: report((_, event) => as<'mic.failed' | 'playback.failed'>(event).error, true),
     stopped: assign({
       close: { code: 1000, reason: '' },
+      endedBy: 'user',
       failure: ({ context }) =>
         context.conversationId ? null : new PerfVoiceError('stopped', 'stop() was called before the session was established.'),
     }),
     socketClosed: enqueueActions(({ context, event, enqueue }) => {
-      const { code, reason: raw, opened } = as<'socket.closed'>(event);
+      const { code, reason: raw, opened, error: cause } = as<'socket.closed'>(event);
       const reason = redact(raw, context.options.apiKey);
-      enqueue.assign({ close: { code, reason } });
-      if (code === 1000 && context.conversationId) return;
+      const agentEnded = code === 1000 && !!context.conversationId;
+      enqueue.assign({ close: { code, reason }, endedBy: agentEnded ? 'agent' : 'error' });
+      if (agentEnded) return;
       const detail = opened ? `closed with code ${code}${reason ? `: ${reason}` : ''}` : 'could not open';
-      const error = context.conversationId
-        ? new PerfVoiceError('connection_lost', `The connection to the agent was lost (${detail}).`)
-        : new PerfVoiceError(
-            'connection_failed',
-            `WebSocket connection failed (${detail}). Check the API key, agent ID, wsUrl and your network connection.`,
-          );
+      const error =
+        cause ??
+        (context.conversationId
+          ? new PerfVoiceError('connection_lost', `The connection to the agent was lost (${detail}).`)
+          : new PerfVoiceError(
+              'connection_failed',
+              `WebSocket connection failed (${detail}). Check the API key, agent ID, wsUrl and your network connection.`,
+            ));
       enqueue.assign({ error, failure: context.conversationId ? null : error });
       enqueue.emit({ type: 'error', error });
     }),
@@ -176,7 +210,11 @@ export const sessionMachine = setup({
         : {},
     ),
     openUplink: sendTo('socket', { type: 'socket.openUplink' as const }),
-    enqueueAudio: sendTo('playback', ({ event }) => ({ type: 'playback.enqueue' as const, audio: as<'server.audio'>(event).audio })),
+    enqueueAudio: enqueueActions(({ event, enqueue }) => {
+      const { audio, eventId } = as<'server.audio'>(event);
+      enqueue.sendTo('playback', { type: 'playback.enqueue', audio });
+      enqueue.assign({ lastAudioId: eventId });
+    }),
     interrupt: enqueueActions(({ context, event, enqueue }) => {
       // Flush first: the listener of the `interruption` event should already hear silence.
       enqueue.sendTo('playback', { type: 'playback.flush' });
@@ -190,12 +228,12 @@ export const sessionMachine = setup({
       // Consecutive agent responses form one turn until the user speaks or interrupts.
       enqueue.assign(
         last?.role === 'agent' && !context.agentCut
-          ? { transcript: [...turns.slice(0, -1), { ...last, text: `${last.text} ${text}` }] }
-          : { transcript: addTurn(turns, 'agent', text), agentCut: false },
+          ? { transcript: [...turns.slice(0, -1), { ...last, text: `${last.text} ${text}` }], feedbackOpen: true }
+          : { transcript: addTurn(turns, 'agent', text), agentCut: false, feedbackOpen: true },
       );
       enqueue.emit({ type: 'transcript', role: 'agent', text });
     }),
-    agentCorrection: assign(({ context, event }) => {
+    agentCorrection: enqueueActions(({ context, event, enqueue }) => {
       const { original, corrected } = as<'server.agentCorrection'>(event);
       const turns = context.transcript;
       for (let i = turns.length - 1; i >= 0; i--) {
@@ -204,15 +242,39 @@ export const sessionMachine = setup({
         if (at >= 0) {
           const text = (turn.text.slice(0, at) + corrected + turn.text.slice(at + original.length)).trim();
           // Cut off before a word was heard: the turn never happened.
-          return { transcript: [...turns.slice(0, i), ...(text ? [{ ...turn, text }] : []), ...turns.slice(i + 1)] };
+          enqueue.assign({ transcript: [...turns.slice(0, i), ...(text ? [{ ...turn, text, interrupted: true }] : []), ...turns.slice(i + 1)] });
+          break;
         }
       }
-      return {};
+      // Apps built on the `transcript` event replace what they showed with what was heard.
+      enqueue.emit({ type: 'correction', original, corrected });
     }),
     userTranscript: enqueueActions(({ context, event, enqueue }) => {
       const { text } = as<'server.userTranscript'>(event);
-      enqueue.assign({ transcript: addTurn(context.transcript, 'user', text) });
+      enqueue.assign({ transcript: addTurn(context.transcript, 'user', text), tentative: '' });
       enqueue.emit({ type: 'transcript', role: 'user', text });
+    }),
+    tentative: enqueueActions(({ event, enqueue }) => {
+      const { text } = as<'server.tentative'>(event);
+      enqueue.assign({ tentative: text });
+      enqueue.emit({ type: 'tentativeTranscript', text });
+    }),
+    send: sendTo('socket', ({ event }) => ({ type: 'socket.send' as const, data: as<'SEND'>(event).data })),
+    feedback: enqueueActions(({ context, event, enqueue }) => {
+      const score = as<'FEEDBACK'>(event).like ? 'like' : 'dislike';
+      enqueue.sendTo('socket', { type: 'socket.send', data: `{"type":"feedback","score":"${score}","event_id":${context.lastAudioId}}` });
+      enqueue.assign({ feedbackOpen: false });
+    }),
+    callTool: enqueueActions(({ event, enqueue }) => {
+      const { name, id, parameters } = as<'server.toolCall'>(event);
+      enqueue.emit({ type: 'toolCall', call: { name, id, parameters } });
+      enqueue.sendTo('tools', { type: 'tool.call', name, id, parameters });
+    }),
+    toolResult: enqueueActions(({ event, enqueue }) => {
+      const { type: _, ...result } = as<'tool.result'>(event);
+      const data = JSON.stringify({ type: 'client_tool_result', tool_call_id: result.id, result: result.result, is_error: result.isError });
+      enqueue.sendTo('socket', { type: 'socket.send', data });
+      enqueue.emit({ type: 'toolResult', result });
     }),
     reportUnknown: emit(({ event }) => ({ type: 'message' as const, message: as<'server.unknown'>(event).raw })),
     reportInvalid: report(
@@ -241,6 +303,7 @@ export const sessionMachine = setup({
   },
   guards: {
     isFresh: ({ context, event }) => as<'server.audio'>(event).eventId >= context.dropBelow,
+    canFeedback: ({ context }) => context.feedbackOpen && context.lastAudioId >= 0,
   },
   delays: {
     connectTimeout: ({ context }) => context.options.connectTimeoutMs,
@@ -294,9 +357,11 @@ export const sessionMachine = setup({
               invoke: {
                 id: 'socket',
                 src: 'socket',
-                input: ({ context }) => ({
-                  url: connectionUrl(context.options.wsUrl, context.options.apiKey, context.options.agentId),
-                  uplink: context.uplink,
+                input: ({ context: { options, uplink, meters } }) => ({
+                  url: options.signedUrl ?? connectionUrl(options.wsUrl, options.apiKey, options.agentId),
+                  uplink,
+                  meters,
+                  setup: options.setup,
                 }),
               },
               on: {
@@ -317,7 +382,13 @@ export const sessionMachine = setup({
                   tags: 'connected',
                   // Audio leaves only from here: nothing is sent before the initiation metadata.
                   entry: 'openUplink',
-                  invoke: {
+                  invoke: [
+                    {
+                      id: 'tools',
+                      src: 'tools',
+                      input: ({ context: { options } }) => ({ tools: options.clientTools, timeoutMs: options.clientToolTimeoutMs }),
+                    },
+                    {
                     id: 'playback',
                     src: 'playback',
                     input: ({ context }) => ({
@@ -327,9 +398,15 @@ export const sessionMachine = setup({
                       meters: context.meters,
                       workletUrl: context.options.workletUrl,
                     }),
-                  },
+                    },
+                  ],
                   on: {
                     'server.audio': { guard: 'isFresh', actions: 'enqueueAudio' },
+                    'server.tentative': { actions: 'tentative' },
+                    'server.toolCall': { actions: 'callTool' },
+                    'tool.result': { actions: 'toolResult' },
+                    SEND: { actions: 'send' },
+                    FEEDBACK: { guard: 'canFeedback', actions: 'feedback' },
                     'server.interruption': { target: '.interrupted', actions: 'interrupt' },
                     'server.agentResponse': { actions: 'agentResponse' },
                     'server.agentCorrection': { actions: 'agentCorrection' },

@@ -6,36 +6,26 @@ import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import { createMeters } from './audio/meters';
 import { createUplink } from './uplink';
 import { PerfVoiceError } from './errors';
-import { sessionMachine, type SessionEmitted, type SessionOptions } from './machine';
+import { sessionMachine, type SessionEmitted } from './machine';
+import { resolveOptions } from './options';
 import { toState } from './state';
 import type { Mode, PerfVoiceEvent, PerfVoiceEventMap, PerfVoiceOptions, PerfVoiceState, Status } from './types';
 
-/** The Perf voice endpoint used when `wsUrl` is not given. */
-export const DEFAULT_WS_URL = 'wss://api.withperf.pro/v1/voice/conversation';
-
-const EVENTS: readonly PerfVoiceEvent[] = ['transcript', 'connected', 'disconnected', 'status', 'error', 'interruption', 'message'];
+const EVENTS: readonly PerfVoiceEvent[] = [
+  'transcript',
+  'connected',
+  'disconnected',
+  'status',
+  'error',
+  'interruption',
+  'message',
+  'tentativeTranscript',
+  'correction',
+  'toolCall',
+  'toolResult',
+];
 
 type Listener = (...args: never[]) => void;
-
-function resolveOptions(options: PerfVoiceOptions): SessionOptions {
-  const { apiKey, agentId, wsUrl = DEFAULT_WS_URL, chunkSize = 2048, connectTimeoutMs = 15000, inputDeviceId, workletUrl } = options ?? {};
-  const fail = (message: string): never => {
-    throw new TypeError(`PerfVoice: ${message}`);
-  };
-  if (typeof apiKey !== 'string' || !apiKey) fail('apiKey is required (your project API key, pk_live_...).');
-  if (typeof agentId !== 'string' || !agentId) fail('agentId is required (the voice agent ID from the dashboard).');
-  let protocol = '';
-  try {
-    protocol = new URL(wsUrl).protocol;
-  } catch {
-    // reported below
-  }
-  if (protocol !== 'ws:' && protocol !== 'wss:') fail('wsUrl must be a ws: or wss: URL.');
-  if (!Number.isInteger(chunkSize) || chunkSize < 128) fail('chunkSize must be a whole number of samples, 128 or more.');
-  if (!(connectTimeoutMs > 0)) fail('connectTimeoutMs must be a positive number of milliseconds.');
-  if (workletUrl !== undefined && (typeof workletUrl !== 'string' || !workletUrl)) fail('workletUrl must be the URL of perfvoice/worklets/processors.js.');
-  return { apiKey, agentId, wsUrl, chunkSize, connectTimeoutMs, inputDeviceId, workletUrl };
-}
 
 /**
  * A real-time spoken conversation with a Perf voice agent.
@@ -66,10 +56,24 @@ export class PerfVoice {
     });
     this.#state = toState(this.#actor.getSnapshot());
     this.#actor.on('*', (event: SessionEmitted) => {
-      if (event.type === 'transcript') this.#emit('transcript', event.role, event.text);
-      else if (event.type === 'error') this.#emit('error', event.error);
-      else if (event.type === 'interruption') this.#emit('interruption');
-      else this.#emit('message', event.message);
+      switch (event.type) {
+        case 'transcript':
+          return this.#emit('transcript', event.role, event.text);
+        case 'error':
+          return this.#emit('error', event.error);
+        case 'interruption':
+          return this.#emit('interruption');
+        case 'message':
+          return this.#emit('message', event.message);
+        case 'tentativeTranscript':
+          return this.#emit('tentativeTranscript', event.text);
+        case 'correction':
+          return this.#emit('correction', event.original, event.corrected);
+        case 'toolCall':
+          return this.#emit('toolCall', event.call);
+        case 'toolResult':
+          return this.#emit('toolResult', event.result);
+      }
     });
     this.#actor.subscribe({
       next: () => this.#update(),
@@ -145,6 +149,54 @@ export class PerfVoice {
       );
       check(this.#actor.getSnapshot());
     });
+  }
+
+  /**
+   * Sends typed text to the agent, answered like speech. Only while connected.
+   * @throws PerfVoiceError `not_connected` otherwise (nothing is queued); TypeError for non-text.
+   */
+  sendUserMessage(text: string): void {
+    this.#send('user_message', text);
+  }
+
+  /**
+   * Tells the agent something it should know (what the user is looking at, say) without
+   * interrupting it or expecting a reply. Only while connected; throws like `sendUserMessage`.
+   */
+  sendContextualUpdate(text: string): void {
+    this.#send('contextual_update', text);
+  }
+
+  /** Tells the agent the user is busy (typing, say): it should hold off talking. Only while connected. */
+  sendUserActivity(): void {
+    this.#send('user_activity');
+  }
+
+  /**
+   * Rates the latest agent response, once per response (see `state.canSendFeedback`).
+   * @throws PerfVoiceError `not_connected` with no session, `feedback_unavailable` when there is
+   * no agent response to rate or it was already rated.
+   */
+  sendFeedback(like: boolean): void {
+    this.#send();
+    if (!this.#state.canSendFeedback) {
+      throw new PerfVoiceError('feedback_unavailable', 'There is no unrated agent response: wait for state.canSendFeedback.');
+    }
+    this.#actor.send({ type: 'FEEDBACK', like: !!like });
+  }
+
+  /** The server's latest voice-activity score, 0..1 (0 when it sends none, or no session). */
+  getVadScore(): number {
+    return this.#meters.vad;
+  }
+
+  /** Sends a client message of `type` (with `text`) while connected. */
+  #send(type?: string, text?: string): void {
+    if (this.#state.status !== 'connected') {
+      throw new PerfVoiceError('not_connected', 'No conversation is connected: call start() and wait for it to resolve.');
+    }
+    if (arguments.length > 1 && typeof text !== 'string') throw new TypeError('PerfVoice: text must be a string.');
+    if (type) this.#actor.send({ type: 'SEND', data: JSON.stringify(text === undefined ? { type } : { type, text }) });
   }
 
   /** Adds an event listener. Returns a function that removes it. */
@@ -235,7 +287,7 @@ export class PerfVoice {
         pending?.resolve();
       } else if (state.status === 'disconnected') {
         const { close, failure } = snapshot.context;
-        this.#emit('disconnected', close?.code ?? 1000, close?.reason ?? '');
+        this.#emit('disconnected', close?.code ?? 1000, close?.reason ?? '', state.endedBy ?? 'user');
         this.#pending = null;
         pending?.reject(failure ?? new PerfVoiceError('stopped', 'The session ended before it was established.'));
       }

@@ -41,6 +41,12 @@ export type ServerEvent =
   | { type: 'server.userTranscript'; text: string; raw: ServerMessage }
   | { type: 'server.interruption'; eventId: number; raw: ServerMessage }
   | { type: 'server.ping'; eventId: number; pingMs: number | null; raw: ServerMessage }
+  /** Partial user text, replaced by the final `user_transcript`. */
+  | { type: 'server.tentative'; text: string; raw: ServerMessage }
+  /** The server's voice-activity score, 0..1 (handled in the socket actor: it is high-rate). */
+  | { type: 'server.vadScore'; score: number; raw: ServerMessage }
+  /** The agent asks the page to run a client tool. */
+  | { type: 'server.toolCall'; name: string; id: string; parameters: Record<string, unknown>; raw: ServerMessage }
   | { type: 'server.error'; code: number | null; message: string; raw: ServerMessage }
   /** A well-formed message the SDK does not act on (unknown or informational type). */
   | { type: 'server.unknown'; raw: ServerMessage }
@@ -50,8 +56,9 @@ export type ServerEvent =
 const isObject = (value: unknown): value is ServerMessage =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isId = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+// Safe integers only: an id like 1e20 compares wrongly with every later one (a stale-audio
+// threshold that high would silence the rest of the session).
+const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 const invalid = (reason: string): ServerEvent => ({ type: 'server.invalid', reason });
 
@@ -122,6 +129,22 @@ export function parseServerMessage(text: string, format: AudioFormat = DEFAULT_F
       const pingMs = payload.ping_ms;
       return { type: 'server.ping', eventId: payload.event_id, pingMs: typeof pingMs === 'number' ? pingMs : null, raw };
     }
+    case 'tentative_user_transcript': {
+      const event = raw.tentative_user_transcription_event;
+      if (!isObject(event) || !isString(event.user_transcript)) return missing('user_transcript');
+      return { type: 'server.tentative', text: event.user_transcript, raw };
+    }
+    case 'vad_score': {
+      const score = payload?.vad_score;
+      if (typeof score !== 'number' || !(score >= 0 && score <= 1)) return missing('vad_score');
+      return { type: 'server.vadScore', score, raw };
+    }
+    case 'client_tool_call': {
+      const parameters = payload?.parameters ?? {};
+      if (!payload || !isString(payload.tool_name) || !isString(payload.tool_call_id)) return missing('tool_name or tool_call_id');
+      if (!isObject(parameters)) return missing('parameters');
+      return { type: 'server.toolCall', name: payload.tool_name, id: payload.tool_call_id, parameters, raw };
+    }
     case 'error':
       return {
         type: 'server.error',
@@ -140,6 +163,24 @@ export const encodeAudioChunk = (base64: string): string => `{"user_audio_chunk"
 /** The reply to a ping: same `event_id`, sent at once. */
 export const encodePong = (eventId: number): string => `{"type":"pong","event_id":${eventId}}`;
 
+/** Agent session settings sent once, first, as `conversation_initiation_client_data`. */
+export interface SessionOverrides {
+  /** Agent settings for this conversation. */
+  agent?: {
+    /** The agent's system prompt. */
+    prompt?: string;
+    /** What the agent says first. */
+    firstMessage?: string;
+    /** The conversation's language, e.g. `en`. */
+    language?: string;
+  };
+  /** Voice settings for this conversation. */
+  tts?: {
+    /** The voice to speak with. */
+    voiceId?: string;
+  };
+}
+
 /** Builds the connection URL; the key travels only here, never into messages or errors. */
 export function connectionUrl(wsUrl: string, apiKey: string, agentId: string): string {
   const url = new URL(wsUrl);
@@ -155,7 +196,9 @@ export type ClientMessage =
   | { type: 'conversation_initiation_client_data'; [key: string]: unknown }
   | { type: 'user_message'; text: string }
   | { type: 'user_activity' }
-  | { type: 'contextual_update'; text: string };
+  | { type: 'contextual_update'; text: string }
+  | { type: 'client_tool_result'; tool_call_id: string; result: string; is_error: boolean }
+  | { type: 'feedback'; score: 'like' | 'dislike'; event_id: number };
 
 /** Serialises a client message to its text frame. */
 export const encodeClientMessage = (message: ClientMessage): string => JSON.stringify(message);

@@ -1,5 +1,5 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import type { ServerMessage } from './protocol';
+import type { ServerMessage, SessionOverrides } from './protocol';
 
 /** Connection status, as on the reference page. */
 export type Status = 'disconnected' | 'connecting' | 'connected';
@@ -10,12 +10,59 @@ export type Mode = 'listening' | 'speaking';
 /** Who said a transcript line. */
 export type Role = 'agent' | 'user';
 
-/** Options of `new PerfVoice(options)`. */
-export interface PerfVoiceOptions {
-  /** Your project API key (`pk_live_...`). Sent only in the connection URL; never logged or echoed in errors. */
-  apiKey: string;
-  /** Voice agent ID from the dashboard. */
-  agentId: string;
+/** Why a session ended: `stop()` was called, the agent ended it (close 1000), or something failed. */
+export type EndedBy = 'user' | 'agent' | 'error';
+
+/**
+ * A function the agent may call in the page. It receives the call's parameters and returns (or
+ * resolves to) the result: a string is sent as is, anything else JSON-encoded. A throw or a
+ * rejection is reported to the agent as an error with its message.
+ */
+export type ClientTool = (parameters: Record<string, unknown>) => unknown;
+
+/** A client tool call, as the `toolCall` event reports it. */
+export interface ToolCall {
+  /** The tool's name (a key of `clientTools`). */
+  readonly name: string;
+  /** The server's id for this call. */
+  readonly id: string;
+  /** What the agent passed. */
+  readonly parameters: Record<string, unknown>;
+}
+
+/** How a client tool call ended, as the `toolResult` event reports it (and the agent was told). */
+export interface ToolResult extends ToolCall {
+  /** The result sent to the agent (JSON text for non-string results, or the error message). */
+  readonly result: string;
+  /** True when the tool threw, rejected, does not exist, or did not settle in time. */
+  readonly isError: boolean;
+}
+
+/** How a session connects: with the project key, or with a URL your server signed. */
+export type PerfVoiceCredentials =
+  | {
+      /** Your project API key (`pk_live_...`). Sent only in the connection URL; never logged or echoed in errors. */
+      apiKey: string;
+      /** Voice agent ID from the dashboard. */
+      agentId: string;
+      signedUrl?: undefined;
+    }
+  | {
+      /**
+       * A connection URL minted by your server (a short-lived signature instead of the API key), or
+       * a function that fetches one: called once per `start()`, so the page never holds a
+       * long-lived key. Used as is, instead of `wsUrl` + `apiKey` + `agentId`.
+       */
+      signedUrl: string | (() => Promise<string>);
+      apiKey?: undefined;
+      agentId?: string;
+    };
+
+/** Options of `new PerfVoice(options)`: the credentials, and the settings below. */
+export type PerfVoiceOptions = PerfVoiceCredentials & PerfVoiceSettings;
+
+/** Everything but the credentials; all optional. */
+export interface PerfVoiceSettings {
   /** WebSocket endpoint URL (`ws:` or `wss:`). Default `wss://api.withperf.pro/v1/voice/conversation`. */
   wsUrl?: string;
   /**
@@ -35,6 +82,19 @@ export interface PerfVoiceOptions {
    * `data:` URL. The file must be the same version as the SDK.
    */
   workletUrl?: string;
+  /** Per-conversation agent settings (prompt, first message, language, voice), sent first on connect. */
+  overrides?: SessionOverrides;
+  /** Values for the agent's `{{placeholders}}`, sent first on connect. */
+  dynamicVariables?: Record<string, string | number | boolean>;
+  /** Your identifier of the user, sent first on connect. */
+  userId?: string;
+  /**
+   * Functions the agent may call in the page, by name. Every call is answered (an unknown name,
+   * a throw, a rejection or a timeout as an error); results arriving after the session ended are dropped.
+   */
+  clientTools?: Record<string, ClientTool>;
+  /** How long a client tool may take before the agent is told it failed. Default 30 000 ms. */
+  clientToolTimeoutMs?: number;
   /**
    * An XState inspector, handed to `createActor`: receives every snapshot, event and actor of the
    * session machine (e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`).
@@ -46,8 +106,10 @@ export interface PerfVoiceOptions {
 export interface TranscriptTurn {
   /** Who spoke. */
   readonly role: Role;
-  /** What was said (agent turns may be corrected after an interruption). */
+  /** What was said (agent turns are corrected to what was heard after an interruption). */
   readonly text: string;
+  /** True on an agent turn cut short by the user: `text` is then only what was heard. */
+  readonly interrupted?: boolean;
   /** When the turn started, in `Date.now()` milliseconds. */
   readonly at: number;
 }
@@ -65,8 +127,17 @@ export interface PerfVoiceState {
   readonly isInterrupted: boolean;
   /** Current session ID, null until connected. */
   readonly conversationId: string | null;
-  /** The last error of the current (or last) session, or null. */
+  /**
+   * The error that ended (or prevented) the current or last session, or null. Errors that do not
+   * end a session (a malformed frame, a server warning) go to the `error` event only.
+   */
   readonly error: Error | null;
+  /** Why the last session ended, or null while one runs (or before the first). */
+  readonly endedBy: EndedBy | null;
+  /** The user's words so far in the current turn (the server's tentative transcript), or ''. */
+  readonly tentative: string;
+  /** Whether `sendFeedback()` may be called now: an agent response arrived and has no feedback yet. */
+  readonly canSendFeedback: boolean;
   /**
    * True while the browser keeps the session's audio from running (autoplay policy, `start()`
    * outside a user gesture, no output device): nothing is heard or captured until a click calls
@@ -85,8 +156,11 @@ export interface PerfVoiceEventMap {
   transcript: (role: Role, text: string) => void;
   /** The session is established and the agent is ready. */
   connected: (conversationId: string) => void;
-  /** The session ended: the WebSocket closed (by `stop()`, the server, or a failure). */
-  disconnected: (code: number, reason: string) => void;
+  /**
+   * The session ended: the WebSocket closed (by `stop()`, the server, or a failure). `endedBy` says
+   * who ended it (the reference page's two arguments come first).
+   */
+  disconnected: (code: number, reason: string, endedBy: EndedBy) => void;
   /** The connection status changed. */
   status: (status: Status) => void;
   /** An error occurred (microphone denied, WebSocket failure, server error, malformed message...). */
@@ -95,6 +169,17 @@ export interface PerfVoiceEventMap {
   interruption: () => void;
   /** A server message the SDK does not act on (unknown or informational types). */
   message: (msg: ServerMessage) => void;
+  /** The user's words so far (replaced by the final `transcript`). */
+  tentativeTranscript: (text: string) => void;
+  /**
+   * An agent turn was cut short: the user heard only `corrected` of `original`. Replace the text
+   * shown for that turn (the state's transcript is already corrected, and marked `interrupted`).
+   */
+  correction: (original: string, corrected: string) => void;
+  /** The agent called a client tool (answered automatically; see `toolResult`). */
+  toolCall: (call: ToolCall) => void;
+  /** A client tool call ended and the agent was answered. */
+  toolResult: (result: ToolResult) => void;
 }
 
 /** The name of a `PerfVoice` event. */

@@ -74,7 +74,7 @@ export function replayTrace(input: SessionTrace | string, machine: AnyStateMachi
       });
     });
   const replayable = machine.provide({
-    actors: { socket: fake('socket'), microphone: fake('microphone'), playback: fake('playback'), audioState: fake('audioState') },
+    actors: { socket: fake('socket'), microphone: fake('microphone'), playback: fake('playback'), audioState: fake('audioState'), tools: fake('tools') },
     actions: {
       openAudio: assign({ audio: () => ({ replay: true }) }),
       closeAudio: assign({ audio: null }),
@@ -92,8 +92,12 @@ export function replayTrace(input: SessionTrace | string, machine: AnyStateMachi
         connectTimeoutMs: options.connectTimeoutMs,
         inputDeviceId: undefined,
         workletUrl: undefined,
+        signedUrl: undefined,
+        clientTools: {},
+        clientToolTimeoutMs: 30000,
+        setup: null,
       },
-      meters: { input: null, output: null },
+      meters: { input: null, output: null, vad: 0 },
       uplink: { send: null, chunks: 0, bytes: 0 },
     },
   });

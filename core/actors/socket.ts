@@ -3,13 +3,15 @@
  * text frame into a `server.*` event and sends whatever it is told to, verbatim.
  */
 import { fromCallback } from 'xstate';
+import { PerfVoiceError } from '../errors';
+import type { Meters } from '../audio/meters';
 import type { Uplink } from '../uplink';
 import { DEFAULT_FORMAT, parseServerMessage, type AudioFormat, type ServerEvent } from '../protocol';
 
 export type SocketEvent =
   | ServerEvent
-  /** The socket closed (or never opened: `opened` false). */
-  | { type: 'socket.closed'; code: number; reason: string; opened: boolean };
+  /** The socket closed (or never opened: `opened` false; `error` when the signed URL could not be had). */
+  | { type: 'socket.closed'; code: number; reason: string; opened: boolean; error?: Error };
 
 export type SocketCommand =
   | { type: 'socket.send'; data: string }
@@ -17,45 +19,59 @@ export type SocketCommand =
   | { type: 'socket.openUplink' };
 
 export interface SocketInput {
-  url: string;
+  /** The connection URL, or a function that fetches a signed one (called here, once). */
+  url: string | (() => Promise<string>);
   uplink: Uplink;
+  meters: Meters;
+  /** The session set-up frame, sent first, before the metadata (the one frame allowed then). */
+  setup: string | null;
 }
 
 export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
   let opened = false;
+  let live = true;
+  let socket: WebSocket | undefined;
   input.uplink.chunks = input.uplink.bytes = 0;
   let format: AudioFormat = DEFAULT_FORMAT;
-  let socket: WebSocket;
-  try {
-    socket = new WebSocket(input.url);
-  } catch {
-    // e.g. a ws: URL from an https: page. Reported like any failed open, a tick later so the
-    // machine is done entering the state.
-    let live = true;
-    queueMicrotask(() => live && sendBack({ type: 'socket.closed', code: 1006, reason: '', opened: false }));
-    return () => {
-      live = false;
+  // Reported a tick later, so the machine is done entering the state.
+  const fail = (error?: Error) =>
+    queueMicrotask(() => live && sendBack({ type: 'socket.closed', code: 1006, reason: '', opened: false, error }));
+
+  const open = (url: string) => {
+    if (!live) return;
+    try {
+      socket = new WebSocket(url);
+    } catch {
+      // e.g. a ws: URL from an https: page: reported like any failed open.
+      return fail();
+    }
+    socket.onopen = () => {
+      opened = true;
+      if (input.setup) socket!.send(input.setup);
     };
+    socket.onmessage = ({ data }) => {
+      if (typeof data !== 'string') return sendBack({ type: 'server.invalid', reason: 'binary frame' });
+      const event = parseServerMessage(data, format);
+      // The parser needs the agent format to judge PCM byte counts; it is announced once, here.
+      if (event.type === 'server.metadata') format = event.outputFormat;
+      // Scores come many times a second: kept for getVadScore(), not routed through the machine.
+      if (event.type === 'server.vadScore') input.meters.vad = event.score;
+      else sendBack(event);
+    };
+    // A failed open fires `error` then `close`; the close carries everything worth reporting.
+    socket.onclose = ({ code, reason }) => sendBack({ type: 'socket.closed', code, reason, opened });
+  };
+  const { url } = input;
+  if (typeof url === 'string') open(url);
+  else {
+    url().then(
+      (signed) => (typeof signed === 'string' && /^wss?:/.test(signed) ? open(signed) : fail(new PerfVoiceError('connection_failed', 'signedUrl() did not resolve to a ws: or wss: URL.'))),
+      (error) => fail(new PerfVoiceError('connection_failed', `signedUrl() failed: ${error instanceof Error ? error.message : String(error)}`)),
+    );
   }
 
-  socket.onopen = () => {
-    opened = true;
-  };
-  socket.onmessage = ({ data }) => {
-    if (typeof data !== 'string') {
-      sendBack({ type: 'server.invalid', reason: 'binary frame' });
-      return;
-    }
-    const event = parseServerMessage(data, format);
-    // The parser needs the agent format to judge PCM byte counts; it is announced once, here.
-    if (event.type === 'server.metadata') format = event.outputFormat;
-    sendBack(event);
-  };
-  // A failed open fires `error` then `close`; the close carries everything worth reporting.
-  socket.onclose = ({ code, reason }) => sendBack({ type: 'socket.closed', code, reason, opened });
-
   const send = (data: string) => {
-    if (socket.readyState === 1) socket.send(data);
+    if (socket?.readyState === 1) socket.send(data);
   };
   receive((command) => {
     if (command.type === 'socket.send') return send(command.data);
@@ -68,11 +84,15 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
   });
 
   return () => {
+    live = false;
     input.uplink.send = null;
-    socket.onmessage = socket.onclose = null;
+    input.meters.vad = 0;
+    if (!socket) return;
+    const ws = socket;
+    ws.onmessage = ws.onclose = null;
     // Closing a socket that is still connecting makes browsers log a warning with its URL, which
     // holds the API key: let the handshake finish, then close it at once.
-    if (socket.readyState) socket.close(1000);
-    else socket.onopen = () => socket.close(1000);
+    if (ws.readyState) ws.close(1000);
+    else ws.onopen = () => ws.close(1000);
   };
 });

@@ -5,9 +5,11 @@
 export interface Meters {
   input: (() => number) | null;
   output: (() => number) | null;
+  /** The server's latest voice-activity score (0 when none). */
+  vad: number;
 }
 
-export const createMeters = (): Meters => ({ input: null, output: null });
+export const createMeters = (): Meters => ({ input: null, output: null, vad: 0 });
 
 /**
  * A 0..1 level reader over an AnalyserNode: the RMS of the latest window on a dB scale,

@@ -22,7 +22,11 @@ describe('public types', () => {
     expectTypeOf<Status>().toEqualTypeOf<'disconnected' | 'connecting' | 'connected'>();
     expectTypeOf<Mode>().toEqualTypeOf<'listening' | 'speaking'>();
     expectTypeOf<PerfVoice['conversationId']>().toEqualTypeOf<string | null>();
-    expectTypeOf<PerfVoiceOptions>().toHaveProperty('apiKey').toEqualTypeOf<string>();
+    // The key and the agent are required together, unless the server signed a URL.
+    expectTypeOf({ apiKey: 'k', agentId: 'a' }).toMatchTypeOf<PerfVoiceOptions>();
+    expectTypeOf({ signedUrl: 'wss://x' }).toMatchTypeOf<PerfVoiceOptions>();
+    expectTypeOf({ agentId: 'a' }).not.toMatchTypeOf<PerfVoiceOptions>();
+    expectTypeOf({ apiKey: 'k', signedUrl: 'wss://x' }).not.toMatchTypeOf<PerfVoiceOptions>();
     expectTypeOf<PerfVoiceOptions['wsUrl']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<PerfVoiceError['code']>().toEqualTypeOf<PerfVoiceErrorCode>();
   });
@@ -30,7 +34,7 @@ describe('public types', () => {
   it('types every event listener with its documented arguments', () => {
     expectTypeOf<Parameters<PerfVoiceEventMap['transcript']>>().toEqualTypeOf<[role: 'agent' | 'user', text: string]>();
     expectTypeOf<Parameters<PerfVoiceEventMap['connected']>>().toEqualTypeOf<[conversationId: string]>();
-    expectTypeOf<Parameters<PerfVoiceEventMap['disconnected']>>().toEqualTypeOf<[code: number, reason: string]>();
+    expectTypeOf<Parameters<PerfVoiceEventMap['disconnected']>>().toEqualTypeOf<[code: number, reason: string, endedBy: 'user' | 'agent' | 'error']>();
     expectTypeOf<Parameters<PerfVoiceEventMap['status']>>().toEqualTypeOf<[status: Status]>();
     expectTypeOf<Parameters<PerfVoiceEventMap['error']>>().toEqualTypeOf<[err: Error]>();
     expectTypeOf<Parameters<PerfVoiceEventMap['interruption']>>().toEqualTypeOf<[]>();

@@ -52,7 +52,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`audio that does not start, in real ${ENGINE_
             }
           });
         }
-        resume() {
+        override resume() {
           if (!navigator.userActivation?.isActive) return Promise.resolve();
           this.allowed = true;
           return super.resume();

@@ -128,15 +128,15 @@ describe('recordSession', () => {
     expect(rows.slice(-2)).toEqual(['in ping #7 · ping_ms 20', 'out pong #7 · 0.00 ms after the ping']);
   });
 
-  it('folds a stream of informational messages (vad_score) into one row', () => {
+  it('folds a stream of informational messages into one row', () => {
     const s = setup();
     s.connect();
-    for (const score of [0.1, 0.5, 0.9]) s.server({ type: 'vad_score', vad_score_event: { vad_score: score } });
+    for (const score of [0.1, 0.5, 0.9]) s.server({ type: 'internal_vad', internal_vad_event: { score } });
     s.server(wire.ping(3));
-    s.server({ type: 'vad_score', vad_score_event: { vad_score: 0.2 } });
+    s.server({ type: 'internal_vad', internal_vad_event: { score: 0.2 } });
     const rows = s.recorder.timeline.rows.map((r) => `${r.name} ${r.text}`);
-    expect(rows).toContain('vad_score ×3 · {"type":"vad_score","vad_score_event":{"vad_score":0.9}}');
-    expect(rows[rows.length - 1]).toBe('vad_score {"type":"vad_score","vad_score_event":{"vad_score":0.2}}');
+    expect(rows).toContain('internal_vad ×3 · {"type":"internal_vad","internal_vad_event":{"score":0.9}}');
+    expect(rows[rows.length - 1]).toBe('internal_vad {"type":"internal_vad","internal_vad_event":{"score":0.2}}');
     // The trace keeps each one.
     expect(s.recorder.trace().entries.filter((e) => e.kind === 'event' && e.event.type === 'server.unknown')).toHaveLength(4);
   });

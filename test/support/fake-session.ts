@@ -63,6 +63,7 @@ export function fakeSession({ audioRuns = true }: { audioRuns?: boolean } = {}) 
   const socket = fakeResource<{ type: 'socket.send'; data: string } | { type: 'socket.openUplink'; data?: undefined }, { url: string; uplink: Uplink }>();
   const microphone = fakeResource<{ type: 'mic.mute'; muted: boolean }, { chunkSize: number; muted: boolean; uplink: Uplink }>();
   const playback = fakeResource<AnyEventObject, { format: string; volume: number }>();
+  // The real tools actor runs (it needs no browser), so every tool outcome is exercised.
   const audioState = fakeResource<AnyEventObject, { audio: AudioContext | null }>(
     audioRuns ? (sendBack) => sendBack({ type: 'audio.running' }) : undefined,
   );
@@ -93,9 +94,9 @@ export const OPTIONS: PerfVoiceOptions = { apiKey: 'pk_live_SECRET123', agentId:
 /** A PerfVoice wired to fakes, plus a log of every event it fires, in order. */
 export function fakeVoice(options: Partial<PerfVoiceOptions> = {}, { audioRuns = true }: { audioRuns?: boolean } = {}) {
   const session = fakeSession({ audioRuns });
-  const voice = new PerfVoice({ ...OPTIONS, ...options }, { machine: session.machine });
+  const voice = new PerfVoice({ ...OPTIONS, ...options } as PerfVoiceOptions, { machine: session.machine });
   const events: unknown[][] = [];
-  for (const name of ['transcript', 'connected', 'disconnected', 'status', 'error', 'interruption', 'message'] as const) {
+  for (const name of ['transcript', 'connected', 'disconnected', 'status', 'error', 'interruption', 'message', 'correction', 'tentativeTranscript', 'toolCall', 'toolResult'] as const) {
     voice.on(name, ((...args: unknown[]) => events.push([name, ...args])) as never);
   }
   return { voice, events, ...session };

@@ -16,7 +16,9 @@ function connect(v: ReturnType<typeof fakeVoice>, id = 'conv_1') {
 describe('new PerfVoice(options)', () => {
   it('rejects missing or malformed options with a TypeError that says what to do', () => {
     const make = (options: unknown) => () => new PerfVoice(options as never);
-    expect(make({ agentId: 'a' })).toThrow(new TypeError('PerfVoice: apiKey is required (your project API key, pk_live_...).'));
+    expect(make({ agentId: 'a' })).toThrow(
+      new TypeError('PerfVoice: apiKey is required (your project API key, pk_live_...), or a signedUrl from your server.'),
+    );
     expect(make({ apiKey: 'k' })).toThrow(TypeError);
     expect(make({ apiKey: '', agentId: 'a' })).toThrow(/apiKey is required/);
     expect(make({ apiKey: 'k', agentId: 'a', wsUrl: 'https://api.withperf.pro/v1' })).toThrow(/wsUrl must be a ws: or wss: URL/);
@@ -72,7 +74,7 @@ describe('start()', () => {
     v.microphone.send({ type: 'mic.failed', error: denied });
     await expect(started).rejects.toBe(denied);
     expect(v.socket.starts).toBe(0);
-    expect(v.events).toEqual([['status', 'connecting'], ['error', denied], ['status', 'disconnected'], ['disconnected', 1000, 'Permission denied']]);
+    expect(v.events).toEqual([['status', 'connecting'], ['error', denied], ['status', 'disconnected'], ['disconnected', 1000, 'Permission denied', 'error']]);
   });
 
   it('rejects with "WebSocket connection failed..." when the socket fails', async () => {
@@ -82,7 +84,7 @@ describe('start()', () => {
     v.socket.send({ type: 'socket.closed', code: 1006, reason: '', opened: false });
     await expect(started).rejects.toThrow(/^WebSocket connection failed/);
     expect(v.voice.status).toBe('disconnected');
-    expect(v.events.at(-1)).toEqual(['disconnected', 1006, '']);
+    expect(v.events.at(-1)).toEqual(['disconnected', 1006, '', 'error']);
   });
 
   it('rejects with a connect_timeout error when no metadata comes in time', async () => {
@@ -110,14 +112,14 @@ describe('stop()', () => {
     await expect(started).rejects.toMatchObject({ code: 'stopped', message: 'stop() was called before the session was established.' });
     expect(v.microphone.live || v.socket.live || v.playback.live).toBe(false);
     expect(v.contexts[0].closed).toBe(true);
-    expect(v.events).toEqual([['status', 'connecting'], ['status', 'disconnected'], ['disconnected', 1000, '']]);
+    expect(v.events).toEqual([['status', 'connecting'], ['status', 'disconnected'], ['disconnected', 1000, '', 'user']]);
   });
 
   it('while connected: disconnected(1000, "") and conversationId back to null', async () => {
     const v = fakeVoice();
     await connect(v);
     v.voice.stop();
-    expect(v.events.slice(-2)).toEqual([['status', 'disconnected'], ['disconnected', 1000, '']]);
+    expect(v.events.slice(-2)).toEqual([['status', 'disconnected'], ['disconnected', 1000, '', 'user']]);
     expect(v.voice.conversationId).toBeNull();
   });
 
@@ -135,9 +137,9 @@ describe('events', () => {
     v.socket.send(fromServer(wire.agent('Hi there')));
     v.socket.send(fromServer(wire.user('Hello')));
     v.socket.send(fromServer(wire.interruption(3)));
-    const vad = { type: 'vad_score', vad_score_event: { vad_score: 0.7 } };
-    v.socket.send(fromServer(vad));
-    expect(v.events.slice(3)).toEqual([['transcript', 'agent', 'Hi there'], ['transcript', 'user', 'Hello'], ['interruption'], ['message', vad]]);
+    const info = { type: 'agent_chat_response_part', text_response_part: { text: 'Hi' } };
+    v.socket.send(fromServer(info));
+    expect(v.events.slice(3)).toEqual([['transcript', 'agent', 'Hi there'], ['transcript', 'user', 'Hello'], ['interruption'], ['message', info]]);
   });
 
   it('off() and the function on() returns both remove a listener', async () => {

@@ -44,8 +44,8 @@ describe('parseServerMessage: well-formed messages', () => {
   });
 
   it('passes unknown and informational types through as server.unknown with the raw object', () => {
-    const vad = { type: 'vad_score', vad_score_event: { vad_score: 0.9 } };
-    expect(parse(vad)).toEqual({ type: 'server.unknown', raw: vad });
+    const part = { type: 'agent_chat_response_part', text_response_part: { text: 'Hi' } };
+    expect(parse(part)).toEqual({ type: 'server.unknown', raw: part });
     expect(parse({ type: 'brand_new_thing', x: [1] })).toMatchObject({ type: 'server.unknown' });
   });
 });

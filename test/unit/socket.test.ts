@@ -1,8 +1,9 @@
 // The socket actor against a stand-in WebSocket: parsing, sending, the uplink, and cleanup.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, setup, type AnyEventObject } from 'xstate';
-import { socketActor } from '../../core/actors/socket';
+import { socketActor, type SocketInput } from '../../core/actors/socket';
 import { createUplink } from '../../core/uplink';
+import { createMeters } from '../../core/audio/meters';
 
 class FakeSocket {
   static last: FakeSocket;
@@ -36,17 +37,18 @@ afterEach(() => {
   FakeSocket.throwOnCreate = false;
 });
 
-function run() {
+function run(input: Partial<SocketInput> = {}) {
   globalThis.WebSocket = FakeSocket as unknown as typeof WebSocket;
   const uplink = createUplink();
+  const meters = createMeters();
   const events: AnyEventObject[] = [];
   const parent = setup({ actors: { socket: socketActor } }).createMachine({
-    invoke: { id: 'socket', src: 'socket', input: { url: 'ws://x/?api_key=k', uplink } },
+    invoke: { id: 'socket', src: 'socket', input: { url: 'ws://x/?api_key=k', uplink, meters, setup: null, ...input } },
     on: { '*': { actions: ({ event }) => void events.push(event) } },
   });
   const actor = createActor(parent).start();
   const socket = () => actor.getSnapshot().children.socket!;
-  return { actor, uplink, events, ws: FakeSocket.last, command: (c: AnyEventObject) => socket().send(c as never) };
+  return { actor, uplink, meters, events, ws: FakeSocket.last, command: (c: AnyEventObject) => socket().send(c as never) };
 }
 
 describe('socket actor', () => {
@@ -114,5 +116,42 @@ describe('socket actor', () => {
     const s = run();
     await Promise.resolve();
     expect(s.events).toEqual([{ type: 'socket.closed', code: 1006, reason: '', opened: false }]);
+  });
+
+  it('sends the session set-up frame first, as soon as the socket opens', () => {
+    const s = run({ setup: '{"type":"conversation_initiation_client_data","user_id":"u1"}' });
+    s.command({ type: 'socket.send', data: 'early' });
+    s.ws.open();
+    s.command({ type: 'socket.send', data: 'pong' });
+    expect(s.ws.sent).toEqual(['{"type":"conversation_initiation_client_data","user_id":"u1"}', 'pong']);
+  });
+
+  it('keeps vad scores for getVadScore() instead of sending them through the machine, and clears them on stop', () => {
+    const s = run();
+    s.ws.open();
+    s.ws.onmessage!({ data: '{"type":"vad_score","vad_score_event":{"vad_score":0.82}}' });
+    expect(s.meters.vad).toBe(0.82);
+    expect(s.events).toEqual([]);
+    s.actor.stop();
+    expect(s.meters.vad).toBe(0);
+  });
+
+  it('opens a signed URL fetched by a function, once', async () => {
+    let calls = 0;
+    const s = run({ url: async () => (calls++, 'wss://signed.example/v1?conversation_signature=abc') });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toBe(1);
+    expect(FakeSocket.last.url).toBe('wss://signed.example/v1?conversation_signature=abc');
+    s.actor.stop();
+  });
+
+  it('reports a signed-URL function that fails, or resolves to something else, as a failed open with a clear error', async () => {
+    const failed = run({ url: () => Promise.reject(new Error('HTTP 401 from /api/voice-url')) });
+    const odd = run({ url: () => Promise.resolve('https://not-a-socket') });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(failed.events).toEqual([
+      expect.objectContaining({ type: 'socket.closed', opened: false, error: expect.objectContaining({ code: 'connection_failed', message: 'signedUrl() failed: HTTP 401 from /api/voice-url' }) }),
+    ]);
+    expect(odd.events[0].error.message).toBe('signedUrl() did not resolve to a ws: or wss: URL.');
   });
 });
