@@ -89,6 +89,6 @@ function testing(): Options[] {
       // Only the clip: the assets' README is for whoever regenerates it in this repository.
       onSuccess: async () => cpSync('testing/assets/greeting.wav', 'dist/testing/assets/greeting.wav'),
     },
-    ...(demo ? [] : [{ ...node, entry: { index: 'testing/index.ts' }, format: ['cjs'] as Options['format'], dts: { entry: { index: 'testing/index.ts' } } }]),
+    ...(demo ? [] : [{ ...node, entry: { index: 'testing/index.ts' }, format: 'cjs' as const, dts: true }]),
   ];
 }
