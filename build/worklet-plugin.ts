@@ -4,10 +4,13 @@
  * One bundling function, wrapped for tsup (esbuild) and for vitest (vite).
  */
 import { build, type Plugin as EsbuildPlugin } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { minify } from 'terser';
-import { resolve, dirname } from 'node:path';
 
 const SUFFIX = '?worklet';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Bundles a worklet entry into minified JavaScript text. */
 export async function bundleWorklet(entry: string): Promise<string> {
@@ -25,17 +28,35 @@ export async function bundleWorklet(entry: string): Promise<string> {
   return (code ?? '').trim();
 }
 
+// One bundle per worklet per build process: every tsup entry inlining it and the shipped file
+// (writeWorklet) get the very same text, and it is bundled once instead of once per format.
+const bundled = new Map<string, Promise<string>>();
+const bundleOnce = (entry: string) => {
+  if (!bundled.has(entry)) bundled.set(entry, bundleWorklet(entry));
+  return bundled.get(entry)!;
+};
+
+/** Writes a worklet as a plain script file, for pages whose CSP forbids blob: and data: workers. */
+export async function writeWorklet(entry: string, outFile: string): Promise<void> {
+  const code = await bundleOnce(resolve(ROOT, entry));
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, code);
+}
+
 /** The esbuild plugin, for tsup. */
 export const workletEsbuildPlugin = (): EsbuildPlugin => ({
   name: 'worklet',
   setup(builder) {
-    builder.onResolve({ filter: /\?worklet$/ }, (args) => ({
-      path: resolve(args.resolveDir, args.path.slice(0, -SUFFIX.length)),
-      namespace: 'worklet',
-    }));
+    // The path esbuild prints into bundles and source maps is relative to the package root, so
+    // no machine's directory ships; the absolute path travels in pluginData.
+    builder.onResolve({ filter: /\?worklet$/ }, (args) => {
+      const absolute = resolve(args.resolveDir, args.path.slice(0, -SUFFIX.length));
+      return { path: relative(ROOT, absolute).split(sep).join('/'), namespace: 'worklet', pluginData: { absolute } };
+    });
     builder.onLoad({ filter: /.*/, namespace: 'worklet' }, async (args) => ({
-      contents: `export default ${JSON.stringify(await bundleWorklet(args.path))};`,
+      contents: `export default ${JSON.stringify(await bundleOnce(args.pluginData.absolute))};`,
       loader: 'js',
+      watchFiles: [args.pluginData.absolute],
     }));
   },
 });

@@ -57,7 +57,7 @@ if (!run('build', 'npm', ['run', 'build'])) {
 check('size budget', 'node', ['scripts/size.mjs']);
 check('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']);
 check('publint', 'npx', ['publint', '--strict']);
-check('attw', 'npx', ['attw', '--pack', '.', '--profile', 'node16']);
+check('attw', 'npx', ['attw', '--pack', '.', '--profile', 'strict', '--exclude-entrypoints', './worklets/processors.js', './worklets/*']);
 vitest('unit');
 vitest('bindings');
 vitest('browser');

@@ -44,6 +44,14 @@ describe('the built package', () => {
     }
   });
 
+  it('maps every typed subpath for TypeScript node10 resolution, which ignores exports', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const typed = Object.entries(pkg.exports as Record<string, { import?: { types: string } }>)
+      .filter(([path, target]) => path !== '.' && target.import?.types)
+      .map(([path, target]) => [path.slice(2), [target.import!.types]]);
+    expect(pkg.typesVersions).toEqual({ '*': Object.fromEntries(typed) });
+  });
+
   it('keeps xstate the only runtime dependency', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(Object.keys(pkg.dependencies)).toEqual(['xstate']);
