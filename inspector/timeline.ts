@@ -112,6 +112,8 @@ const WIRE_NAMES: Record<string, string> = {
   'server.ping': 'ping',
   'server.error': 'error',
   'server.invalid': 'invalid frame',
+  'server.tentative': 'tentative_user_transcript',
+  'server.toolCall': 'client_tool_call',
 };
 
 const quote = (text: unknown) => {
@@ -141,7 +143,11 @@ export function describeEvent(event: { type: string; [field: string]: unknown },
         break;
       case 'server.agentResponse':
       case 'server.userTranscript':
+      case 'server.tentative':
         text = quote(e.text);
+        break;
+      case 'server.toolCall':
+        text = `${e.name} #${e.id} ${JSON.stringify(e.parameters).slice(0, 160)}`;
         break;
       case 'server.agentCorrection':
         text = `${quote(e.original)} → ${quote(e.corrected)}`;
@@ -167,6 +173,7 @@ export function describeEvent(event: { type: string; [field: string]: unknown },
   if (e.type === 'socket.closed') text = `${e.code}${e.reason ? ` ${quote(e.reason)}` : ''}${e.opened ? '' : ' · never opened'} ${text}`;
   else if (e.type === 'SET_MUTED') text = String(e.muted);
   else if (e.type === 'SET_VOLUME') text = String(e.volume);
+  else if (e.type === 'tool.result') text = `${e.name} #${e.id} → ${e.isError ? 'error ' : ''}${quote(e.result)} ${text}`;
   else if (e.error && typeof e.error === 'object') text = `${(e.error as { message?: string }).message ?? ''} ${text}`;
   return { kind: 'event', name: e.type, text: text.trim() };
 }

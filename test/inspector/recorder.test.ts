@@ -128,6 +128,18 @@ describe('recordSession', () => {
     expect(rows.slice(-2)).toEqual(['in ping #7 · ping_ms 20', 'out pong #7 · 0.00 ms after the ping']);
   });
 
+  it('shows a client tool call and its outcome, and typed text sent to the agent', async () => {
+    const s = setup();
+    s.connect();
+    s.server({ type: 'client_tool_call', client_tool_call: { tool_name: 'missing', tool_call_id: 'c9', parameters: { a: 1 } } });
+    s.server({ type: 'tentative_user_transcript', tentative_user_transcription_event: { user_transcript: 'what is' } });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const rows = s.recorder.timeline.rows.map((r) => `${r.kind} ${r.name} ${r.text}`);
+    expect(rows).toContain('in client_tool_call missing #c9 {"a":1}');
+    expect(rows).toContain('event tool.result missing #c9 → error “Unknown client tool "missing".” ← tools');
+    expect(rows).toContain('in tentative_user_transcript “what is”');
+  });
+
   it('folds a stream of informational messages into one row', () => {
     const s = setup();
     s.connect();
