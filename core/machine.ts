@@ -211,8 +211,8 @@ export const sessionMachine = setup({
     ),
     openUplink: sendTo('socket', { type: 'socket.openUplink' as const }),
     enqueueAudio: enqueueActions(({ event, enqueue }) => {
-      const { audio, eventId } = as<'server.audio'>(event);
-      enqueue.sendTo('playback', { type: 'playback.enqueue', audio });
+      const { audio, eventId, byteLength, alignment } = as<'server.audio'>(event);
+      enqueue.sendTo('playback', { type: 'playback.enqueue', audio, byteLength, alignment });
       enqueue.assign({ lastAudioId: eventId });
     }),
     interrupt: enqueueActions(({ context, event, enqueue }) => {
@@ -226,11 +226,12 @@ export const sessionMachine = setup({
       const turns = context.transcript;
       const last = turns[turns.length - 1];
       // Consecutive agent responses form one turn until the user speaks or interrupts.
-      enqueue.assign(
-        last?.role === 'agent' && !context.agentCut
-          ? { transcript: [...turns.slice(0, -1), { ...last, text: `${last.text} ${text}` }], feedbackOpen: true }
-          : { transcript: addTurn(turns, 'agent', text), agentCut: false, feedbackOpen: true },
-      );
+      if (last?.role === 'agent' && !context.agentCut) {
+        enqueue.assign({ transcript: [...turns.slice(0, -1), { ...last, text: `${last.text} ${text}` }], feedbackOpen: true });
+      } else {
+        enqueue.assign({ transcript: addTurn(turns, 'agent', text), agentCut: false, feedbackOpen: true });
+        enqueue.sendTo('playback', { type: 'playback.turn' });
+      }
       enqueue.emit({ type: 'transcript', role: 'agent', text });
     }),
     agentCorrection: enqueueActions(({ context, event, enqueue }) => {

@@ -190,6 +190,15 @@ export class PerfVoice {
     return this.#meters.vad;
   }
 
+  /**
+   * What the user has heard so far of the current agent turn, character by character, from the
+   * server's `alignment` timings and the playback position; '' when the server sends no alignment.
+   * Cheap: read it every animation frame for a karaoke-style display.
+   */
+  getHeardText(): string {
+    return this.#meters.heard?.() ?? '';
+  }
+
   /** Sends a client message of `type` (with `text`) while connected. */
   #send(type?: string, text?: string): void {
     if (this.#state.status !== 'connected') {

@@ -26,6 +26,12 @@ const FORMAT = /^(pcm_(8000|16000|22050|24000|44100|48000)|ulaw_8000)$/;
 /** Sample rate in Hz of an audio format. */
 export const formatRate = (format: AudioFormat): number => +format.slice(format.indexOf('_') + 1);
 
+/** Character timings of an audio chunk (from its `alignment`): `starts` in ms from the chunk's start. */
+export interface Alignment {
+  chars: string[];
+  starts: number[];
+}
+
 /** What the parser makes of one frame: a typed event the session machine handles. */
 export type ServerEvent =
   | {
@@ -35,7 +41,7 @@ export type ServerEvent =
       inputFormat: AudioFormat;
       raw: ServerMessage;
     }
-  | { type: 'server.audio'; audio: string; eventId: number; byteLength: number; raw: ServerMessage }
+  | { type: 'server.audio'; audio: string; eventId: number; byteLength: number; alignment?: Alignment; raw: ServerMessage }
   | { type: 'server.agentResponse'; text: string; raw: ServerMessage }
   | { type: 'server.agentCorrection'; original: string; corrected: string; raw: ServerMessage }
   | { type: 'server.userTranscript'; text: string; raw: ServerMessage }
@@ -102,7 +108,18 @@ export function parseServerMessage(text: string, format: AudioFormat = DEFAULT_F
       const byteLength = base64ByteLength(payload.audio_base_64);
       if (byteLength < 0) return invalid('audio that is not valid base64');
       if (byteLength % 2 && format[0] === 'p') return invalid('PCM16 audio with an odd byte count');
-      return { type: 'server.audio', audio: payload.audio_base_64, eventId: payload.event_id, byteLength, raw };
+      // Optional, and only an extra: a malformed alignment is ignored, the audio still plays.
+      const { chars, char_start_times_ms: starts } = isObject(payload.alignment) ? payload.alignment : {};
+      const aligned =
+        Array.isArray(chars) && Array.isArray(starts) && chars.length === starts.length && chars.every(isString) && starts.every(Number.isFinite);
+      return {
+        type: 'server.audio',
+        audio: payload.audio_base_64,
+        eventId: payload.event_id,
+        byteLength,
+        ...(aligned ? { alignment: { chars, starts } } : {}),
+        raw,
+      };
     }
     case 'agent_response':
       if (!payload || !isString(payload.agent_response)) return missing('agent_response');

@@ -97,7 +97,7 @@ export function replayTrace(input: SessionTrace | string, machine: AnyStateMachi
         clientToolTimeoutMs: 30000,
         setup: null,
       },
-      meters: { input: null, output: null, vad: 0 },
+      meters: { input: null, output: null, vad: 0, heard: null },
       uplink: { send: null, chunks: 0, bytes: 0 },
     },
   });

@@ -7,9 +7,11 @@ export interface Meters {
   output: (() => number) | null;
   /** The server's latest voice-activity score (0 when none). */
   vad: number;
+  /** What the user has heard of the current agent turn (from alignment and the playback position). */
+  heard: (() => string) | null;
 }
 
-export const createMeters = (): Meters => ({ input: null, output: null, vad: 0 });
+export const createMeters = (): Meters => ({ input: null, output: null, vad: 0, heard: null });
 
 /**
  * A 0..1 level reader over an AnalyserNode: the RMS of the latest window on a dB scale,

@@ -29,6 +29,12 @@ describe.skipIf(!ENGINE_AVAILABLE)(`a two-way conversation in real ${ENGINE_LABE
     await until(t.page, () => window.harness.events.some((e) => e.name === 'transcript' && e.args[1] === 'You wrote: Hello from the keyboard'), 10000);
     await until(t.page, () => window.harness.outputPeak() > 0.05, 10000);
     report(`typed message → spoken reply audible in ${Date.now() - sentAt} ms`);
+    // What was heard grows with the playback (the agent sends alignment), and ends as the whole reply.
+    const partial = await t.page.evaluate(() => window.harness.voice.getHeardText());
+    const heard = await until(t.page, () => window.harness.voice.mode === 'listening' && window.harness.voice.getHeardText(), 15000);
+    report(`heard text: "${partial}" while playing, "${heard}" at the end`);
+    expect(heard).toBe('You wrote: Hello from the keyboard');
+    expect(heard.startsWith(partial)).toBe(true);
     expect(session.userMessages.map((m) => m.text)).toEqual(['Hello from the keyboard']);
     expect((await events(t.page)).some((e) => e.name === 'transcript' && e.args[0] === 'user' && e.args[1] === 'Hello from the keyboard')).toBe(true);
     // Feedback on that response, once.

@@ -49,6 +49,7 @@ describe('replayTrace', () => {
     expect(result.commands.map((c) => `${c.target}:${c.command.type}`)).toEqual([
       'socket:socket.openUplink',
       'socket:socket.send',
+      'playback:playback.turn',
       'playback:playback.flush',
       'playback:playback.volume',
       'socket:socket.send',

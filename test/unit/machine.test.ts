@@ -115,7 +115,7 @@ describe('session machine: speaking and interruptions', () => {
     s.connect();
     s.socket.send(fromServer(wire.audio(1)));
     expect(s.value()).toContain('listening');
-    expect(s.playback.received).toEqual([{ type: 'playback.enqueue', audio: 'AAAAAA==' }]);
+    expect(s.playback.received).toEqual([{ type: 'playback.enqueue', audio: 'AAAAAA==', byteLength: 4 }]);
     s.playback.send({ type: 'playback.started' });
     expect(s.value()).toContain('agentSpeaking');
     expect(s.actor.getSnapshot().hasTag('speaking')).toBe(true);
