@@ -117,7 +117,7 @@ export async function launchWebKit({ leadInS = 0, pulse = true }: LaunchOptions 
     };
     const harness = readFileSync(HARNESS, 'utf8');
     let current: EnginePage | null = null;
-    const run = async <T>(expression: string, fn: Parameters<EnginePage['evaluate']>[0], timeoutMs: number) =>
+    const run = async <T>(expression: string, fn: (...args: never[]) => unknown, timeoutMs: number) =>
       readResult<T>(await (await live()).executeAsync(`const done = arguments[arguments.length - 1]; (${expression}).then(done);`, [], timeoutMs), fn);
 
     const visit: Rig['visit'] = async (url, { deny = false } = {}) => {
