@@ -5,10 +5,11 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { CHROMIUM, ROOT } from '../browser/support/browser';
+import { ROOT, type EnginePage as Page } from '../browser/support/browser';
+import { playwrightOf } from '../browser/support/engines/chromium';
+import { CHROMIUM_PATH as CHROMIUM } from '../browser/support/engines/driver';
 import { median, tone, until } from '../browser/support/scenario';
 import { browserSuite, sleep } from '../browser/support/suite';
 const rows: [string, string, string][] = [];
@@ -117,7 +118,8 @@ it('capture rate and main-thread cost over 10 s of two-way audio', async () => {
   const downstream = agentAudio.length;
   const upstream = s.audioChunks.length - before;
   // Where that time goes: the SDK's own JavaScript versus the browser's send/postMessage calls.
-  const cdp = await page.context().newCDPSession(page);
+  const chromium = playwrightOf(page);
+  const cdp = await chromium.context().newCDPSession(chromium);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   await cdp.send('Profiler.start');

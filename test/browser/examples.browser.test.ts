@@ -8,14 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalAgent, type LocalAgent } from '../../testing/index';
 import { buildExamples, EXAMPLES } from '../../scripts/build-examples.mjs';
 import { startDemo } from '../../scripts/demo-server.mjs';
-import { CHROMIUM, ROOT, launch, type BrowserRig } from './support/browser';
+import { ENGINE, ENGINE_AVAILABLE, ROOT, launch, type Rig } from './support/browser';
+import { playwrightOf } from './support/engines/chromium';
 import { checkPage, tone } from './support/scenario';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
-const report = (line: string) => console.log(`[e2e] ${line}`);
+const report = (line: string) => console.log(`[e2e chromium] ${line}`);
 
-describe.skipIf(!CHROMIUM)('examples in real Chromium', () => {
-  let rig: BrowserRig;
+describe.skipIf(ENGINE !== 'chromium' || !ENGINE_AVAILABLE)('examples in real Chromium (Chromium only: driven with Playwright roles, locators and screenshots)', () => {
+  let rig: Rig;
   let demo: Awaited<ReturnType<typeof startDemo>>;
   let scripted: LocalAgent;
   let xssDemo: Awaited<ReturnType<typeof startDemo>>;
@@ -36,7 +37,7 @@ describe.skipIf(!CHROMIUM)('examples in real Chromium', () => {
     }
     // The microphone stays silent while the greeting (4.5 s) plays, as a person would let it
     // finish: the greeting is then neither cut off nor corrected, whatever the timing.
-    rig = await launch([], { leadInS: 6 });
+    rig = await launch({ leadInS: 6 }, 'chromium');
     demo = await startDemo();
     // A second demo whose agent says something nasty, for the XSS case.
     scripted = await createLocalAgent({
@@ -56,20 +57,20 @@ describe.skipIf(!CHROMIUM)('examples in real Chromium', () => {
   });
 
   async function open(url: string) {
-    const { page, console: lines } = await rig.visit(url);
-    return { page, lines };
+    const visited = await rig.visit(url);
+    return { page: playwrightOf(visited), visited };
   }
 
   it('the index links all four examples', async () => {
-    const { page, lines } = await open(`${demo.url}/`);
+    const { page, visited } = await open(`${demo.url}/`);
     const links = await page.locator('a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
     expect(links).toEqual(EXAMPLES.map((name) => `/examples/${name}/dist/`));
-    await checkPage(page, lines);
+    await checkPage(visited);
   });
 
   for (const name of EXAMPLES) {
     it(`${name}: Start, connected, the agent speaks (text and sound), Stop, microphone released`, async () => {
-      const { page, lines } = await open(`${demo.url}/examples/${name}/dist/`);
+      const { page, visited } = await open(`${demo.url}/examples/${name}/dist/`);
       await page.getByRole('button', { name: 'Start' }).click();
       await page.locator('#status[data-status="connected"]').waitFor({ timeout: 10000 });
       // The greeting's text shows.
@@ -86,11 +87,11 @@ describe.skipIf(!CHROMIUM)('examples in real Chromium', () => {
       await page.waitForFunction(() => window.harness.liveTracks() === 0 && window.harness.runningContexts() === 0);
       expect(await page.locator('#error').textContent()).toBe('');
       await page.screenshot({ path: join(ROOT, `test-results/example-${name}.png`) });
-      await checkPage(page, lines);
+      await checkPage(visited);
     });
 
     it(`${name}: a transcript with HTML in it shows as text`, async () => {
-      const { page, lines } = await open(`${xssDemo.url}/examples/${name}/dist/`);
+      const { page, visited } = await open(`${xssDemo.url}/examples/${name}/dist/`);
       await page.getByRole('button', { name: 'Start' }).click();
       const line = page.locator('#transcript li[data-role="agent"]').first();
       await line.waitFor({ timeout: 10000 });
@@ -99,7 +100,7 @@ describe.skipIf(!CHROMIUM)('examples in real Chromium', () => {
       await page.waitForTimeout(300);
       expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
       await page.getByRole('button', { name: 'Stop' }).click();
-      await checkPage(page, lines);
+      await checkPage(visited);
     });
   }
 
@@ -118,12 +119,12 @@ describe.skipIf(!CHROMIUM)('examples in real Chromium', () => {
       });
       const urls = output.match(/http:\/\/\S+/g) ?? [];
       expect(urls).toHaveLength(1);
-      const { page, lines } = await open(urls[0]!);
+      const { page, visited } = await open(urls[0]!);
       await page.getByRole('link', { name: 'Svelte' }).click();
       await page.getByRole('button', { name: 'Start' }).click();
       await page.locator('#status[data-status="connected"]').waitFor({ timeout: 10000 });
       await page.getByRole('button', { name: 'Stop' }).click();
-      await checkPage(page, lines);
+      await checkPage(visited);
       expect(statSync(join(ROOT, 'examples/vue/dist/index.html')).isFile()).toBe(true);
     } finally {
       child?.kill('SIGTERM');

@@ -3,16 +3,20 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL, ROOT } from './support/browser';
-import { events, expectReleased, start, tone, until } from './support/scenario';
+import { caps, ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL, ROOT } from './support/browser';
+import { closedPort, events, expectReleased, start, tone, until } from './support/scenario';
 import { browserSuite, report, sleep } from './support/suite';
 
 describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, () => {
   const t = browserSuite({ script: () => {} });
 
+  /**
+   * A connected session whose microphone is streaming. In WebKit it streams for a second first:
+   * ending a session sooner crashed WebKitGTK's web process now and then (see caps.quickTeardown).
+   */
   async function connected() {
     const session = await t.connected();
-    await session.waitForAudio(2048);
+    await session.waitForAudio(caps.quickTeardown ? 2048 : 16000);
     return session;
   }
 
@@ -52,7 +56,9 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
   });
 
   it('the socket fails to open', async () => {
-    await t.open({}, { url: 'ws://127.0.0.1:9/v1/voice/conversation' });
+    // A refused connection. (Not port 9: it is on the browsers' blocked-port list, where WebKitGTK
+    // fires neither error nor close, so start() only ends at its connect timeout.)
+    await t.open({}, { url: `ws://127.0.0.1:${await closedPort()}/v1/voice/conversation` });
     const result = await start(t.page);
     expect(result).toMatchObject({ ok: false, code: 'connection_failed' });
     expect(result.message).toMatch(/^WebSocket connection failed/);
@@ -77,7 +83,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
     expect((await session.closed).code).toBe(1000);
   });
 
-  it('the microphone track ends mid-session', async () => {
+  it.skipIf(!caps.syntheticTrackEvents)('the microphone track ends mid-session (not in Firefox: it does not deliver a page-dispatched ended event to addEventListener listeners of a MediaStreamTrack)', async () => {
     await connected();
     // What an unplugged device does: the track ends and fires `ended`.
     await t.page.evaluate(() => {
@@ -123,32 +129,41 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
     expect(await session.ping(77)).toBeLessThan(100);
   });
 
-  it('leaks nothing over 50 start/stop cycles', async () => {
+  /**
+   * Start/stop cycles: 50 in Chromium; 20 in Firefox, where each start takes about a second
+   * (getUserMedia and a new AudioContext); 15 in WebKit, each streaming a second before it stops
+   * (see caps.quickTeardown).
+   */
+  const CYCLES = { chromium: 50, firefox: 20, webkit: 15 }[ENGINE];
+  const cyclesTitle =
+    `leaks nothing over ${CYCLES} start/stop cycles` +
+    { chromium: '', firefox: ' (Firefox: 20, as each start takes about a second there)', webkit: ' (WebKit: 15, each streaming 1 s first, as its web process crashes on some stop() within a second of capture starting)' }[ENGINE];
+  it(cyclesTitle, async () => {
     t.agent.setScript((session) => session.sendMetadata());
     try {
       await t.open();
       const began = Date.now();
       let listenersAfterFirst = 0;
-      for (let cycle = 0; cycle < 50; cycle++) {
-        expect(await start(t.page)).toEqual({ ok: true });
+      for (let cycle = 0; cycle < CYCLES; cycle++) {
+        const started = start(t.page);
+        const session = await t.agent.nextSession();
+        expect(await started).toEqual({ ok: true });
+        if (!caps.quickTeardown) await session.waitForAudio(16000);
         await t.page.evaluate(() => window.harness.voice.stop());
-        await t.agent.nextSession();
-        if (cycle === 0) {
-          await expectReleased(t.page);
-          listenersAfterFirst = await t.page.evaluate(() => window.harness.listeners);
-        }
+        // Released before the next start, so each cycle is checked on its own.
+        await expectReleased(t.page);
+        if (cycle === 0) listenersAfterFirst = await t.page.evaluate(() => window.harness.listeners);
       }
-      await expectReleased(t.page);
       const state = await t.page.evaluate(() => ({
         contexts: window.harness.contexts.length,
         tracks: window.harness.tracks.length,
         listeners: window.harness.listeners,
         open: window.harness.sockets.filter((s: { socket: WebSocket }) => s.socket.readyState < 2).length,
       }));
-      report(`50 cycles in ${Date.now() - began} ms: ${state.contexts} contexts and ${state.tracks} tracks created, all closed; listeners ${listenersAfterFirst} → ${state.listeners}`);
-      expect(state).toMatchObject({ contexts: 50, tracks: 50, open: 0, listeners: listenersAfterFirst });
+      report(`${CYCLES} cycles in ${Date.now() - began} ms: ${state.contexts} contexts and ${state.tracks} tracks created, all closed; listeners ${listenersAfterFirst} → ${state.listeners}`);
+      expect(state).toMatchObject({ contexts: CYCLES, tracks: CYCLES, open: 0, listeners: listenersAfterFirst });
     } finally {
       t.agent.setScript(() => {});
     }
-  }, 60000);
+  }, 90000);
 });

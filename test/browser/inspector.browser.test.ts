@@ -1,4 +1,4 @@
-// The inspector panel on a live session in real Chromium, against the local agent: the
+// The inspector panel on a live session in real Chromium (only: Playwright drives the panel), against the local agent: the
 // highlighted state follows the session, the timeline shows the wire, the exported trace replays.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +8,9 @@ import { parseTrace } from '../../inspector/index';
 import { buildExamples } from '../../scripts/build-examples.mjs';
 import { startDemo } from '../../scripts/demo-server.mjs';
 import { expectReplays } from '../support/trace';
-import { CHROMIUM, ROOT } from './support/browser';
-import { API_KEY, checkPage, start, tone, until } from './support/scenario';
+import { ENGINE, ENGINE_AVAILABLE, ROOT } from './support/browser';
+import { playwrightOf } from './support/engines/chromium';
+import { API_KEY, checkPage, start, tone } from './support/scenario';
 import { browserSuite, report, sleep } from './support/suite';
 
 declare global {
@@ -44,6 +45,11 @@ async function mount(page: Page): Promise<void> {
   });
 }
 
+/** Polls `fn(arg)` in a Playwright page until it is truthy. */
+async function until<A>(page: Page, fn: (arg: A) => unknown, timeout = 10000, arg?: A): Promise<void> {
+  await page.waitForFunction(fn as never, arg, { timeout, polling: 20 });
+}
+
 /** Waits until the panel highlights `id` as the current state. */
 const highlighted = (page: Page, id: string) =>
   until(page, (want) => document.querySelector('[data-perfvoice-inspector]')?.shadowRoot?.querySelector('.pv-current')?.getAttribute('data-id') === want, 5000, id);
@@ -61,16 +67,16 @@ const panelText = (page: Page) =>
     };
   });
 
-describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
+describe.skipIf(ENGINE !== 'chromium' || !ENGINE_AVAILABLE)('the inspector panel in real Chromium (Chromium only: drives the panel with Playwright locators, screenshots and downloads)', () => {
   const suite = browserSuite({ script: () => {} });
 
   it('follows connecting → connected → agentSpeaking → interrupted → listening → disconnected, shows the wire, exports a trace that replays', async () => {
-    const page = await suite.open();
+    const page = playwrightOf(await suite.open());
     await page.setViewportSize({ width: 1440, height: 1240 });
     await mount(page);
     await highlighted(page, 'perfvoice.disconnected');
 
-    const started = start(page);
+    const started = start(suite.page);
     const session = await suite.agent.nextSession();
     await highlighted(page, 'perfvoice.session.online.connecting');
     session.sendMetadata();
@@ -158,7 +164,7 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
   }, 40000);
 
   it('keeps out of the page: styles are its own, page styles do not reach in; inline, collapse and filters work', async () => {
-    const page = await suite.open();
+    const page = playwrightOf(await suite.open());
     await page.addStyleTag({ content: '* { color: rgb(255, 0, 0) !important; font-family: serif !important; } button { display: none !important; }' });
     await mount(page);
     const styles = await page.evaluate(() => {
@@ -186,7 +192,7 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
     });
     expect(await page.locator('#debug [data-perfvoice-inspector]').count()).toBe(1);
     expect(await page.locator('.panel').evaluate((panel) => [panel.classList.contains('inline'), getComputedStyle(panel).position])).toEqual([true, 'relative']);
-    const started = start(page);
+    const started = start(suite.page);
     (await suite.agent.nextSession()).sendMetadata();
     await started;
     await highlighted(page, `${CONNECTED}.listening`);
@@ -201,7 +207,7 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
 
   it('costs the session nothing measurable: no long tasks while audio flows, updates at most once a frame', async () => {
     const session = await suite.connected();
-    const page = suite.page;
+    const page = playwrightOf(suite.page);
     await mount(page);
     session.sendAudio(tone(2.5, 330, 16000, 0.3), { sampleRate: 16000 });
     const counts = await page.evaluate(async () => {
@@ -233,9 +239,10 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
     await buildExamples(INSPECTABLE_EXAMPLES);
     const demo = await startDemo({ agentUrl: suite.agent.url });
     const open = async (url: string) => {
-      const { page, console: lines } = await suite.rig.visit(url);
+      const visited = await suite.rig.visit(url);
+      const page = playwrightOf(visited);
       await page.getByRole('button', { name: 'Start' }).waitFor();
-      return { page, lines };
+      return { page, visited };
     };
     const fetched = (page: Page) => page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((name) => name.includes('inspector')));
     try {
@@ -244,9 +251,9 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
         await sleep(300);
         expect(await plain.page.locator('[data-perfvoice-inspector]').count()).toBe(0);
         expect(await fetched(plain.page)).toEqual([]);
-        await checkPage(plain.page, plain.lines);
+        await checkPage(plain.visited);
 
-        const { page, lines } = await open(`${demo.url}/examples/${name}/dist/?inspect`);
+        const { page, visited } = await open(`${demo.url}/examples/${name}/dist/?inspect`);
         await page.locator('.panel').waitFor();
         await highlighted(page, 'perfvoice.disconnected');
         await page.getByRole('button', { name: 'Start' }).click();
@@ -259,7 +266,7 @@ describe.skipIf(!CHROMIUM)('the inspector panel in real Chromium', () => {
         await highlighted(page, 'perfvoice.disconnected');
         expect(await fetched(page)).toEqual([name === 'vanilla' ? expect.stringContaining('/dist/inspector.global.js') : expect.stringMatching(/\/assets\/inspector-[\w-]+\.js$/)]);
         await page.screenshot({ path: join(OUT, `example-${name}-inspect.png`) });
-        await checkPage(page, lines);
+        await checkPage(visited);
       }
     } finally {
       await demo.close();

@@ -36,4 +36,4 @@ export function speechFile(leadInS = 0): { path: string; samples: Int16Array; sa
 }
 
 /** A script rejecting getUserMedia as a user clicking "Block" does (runs before the harness). */
-export const DENY_SCRIPT = `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`;
+export const DENY_SCRIPT = `if (navigator.mediaDevices) navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`;

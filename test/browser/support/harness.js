@@ -77,13 +77,16 @@
   h.outputPeak = () => (h.tap ? peak(h.tap.large) : 0);
 
   // Microphone tracks handed to the page.
-  const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = async (constraints) => {
-    h.constraints = constraints;
-    const stream = await gum(constraints);
-    h.tracks.push(...stream.getTracks());
-    return stream;
-  };
+  // (Firefox runs preload scripts in the initial about:blank too, which has no mediaDevices.)
+  if (navigator.mediaDevices) {
+    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      h.constraints = constraints;
+      const stream = await gum(constraints);
+      h.tracks.push(...stream.getTracks());
+      return stream;
+    };
+  }
   h.liveTracks = () => h.tracks.filter((t) => t.readyState === 'live').length;
   h.runningContexts = () => h.contexts.filter((c) => c.state !== 'closed').length;
 

@@ -73,11 +73,18 @@ export const ENGINE: EngineName = (() => {
 /** How the engine is named in test titles. */
 export const ENGINE_LABEL = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKitGTK' }[ENGINE];
 
-/** What each engine can do that a test may depend on. */
+/**
+ * What each engine can do that a test may depend on. heap: CDP's HeapProfiler; rendererRss:
+ * renderer processes to sum; playwright: Playwright's own page (locators, downloads, screenshots);
+ * syntheticTrackEvents: a page-dispatched `ended` reaches a MediaStreamTrack's addEventListener
+ * listeners (Firefox 153 delivers it to `onended` only); quickTeardown: a session can end within
+ * a second of its microphone starting (WebKitGTK 2.50's web process crashed in about one such
+ * stop() in 15; sessions that had captured for a second or more never crashed in our runs).
+ */
 export const CAPS = {
-  chromium: { heap: true, rendererRss: true, playwright: true },
-  firefox: { heap: false, rendererRss: false, playwright: false },
-  webkit: { heap: false, rendererRss: false, playwright: false },
+  chromium: { heap: true, rendererRss: true, playwright: true, syntheticTrackEvents: true, quickTeardown: true },
+  firefox: { heap: false, rendererRss: false, playwright: false, syntheticTrackEvents: false, quickTeardown: true },
+  webkit: { heap: false, rendererRss: false, playwright: false, syntheticTrackEvents: true, quickTeardown: false },
 } satisfies Record<EngineName, Record<string, boolean>>;
 
 /** Capabilities of the engine this run uses, for `it.skipIf(!caps.heap)` (name the reason in the title). */

@@ -49,7 +49,7 @@ export async function launchFirefox({ leadInS = 0, pulse = true, firefoxPrefs = 
       const enginePage: EnginePage = {
         engine: 'firefox',
         lines,
-        evaluate: async (fn, arg) => readResult(await page.evaluate(evaluateSource(fn, arg)), fn),
+        evaluate: async (fn, arg) => readResult(await page.evaluate(evaluateSource(fn, arg)), fn) as never,
         waitFor: async (fn, arg, timeoutMs = 10000) => readResult(await page.evaluate(waitForSource(fn, arg, timeoutMs)), fn),
         click: (selector) => page.click(selector),
         async close() {

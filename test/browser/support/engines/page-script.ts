@@ -13,7 +13,7 @@ const argSource = (arg: unknown) => (arg === undefined ? 'undefined' : JSON.stri
 export function evaluateSource(fn: PageFunction, arg: unknown): string {
   return `(async () => (${fn.toString()})(${argSource(arg)}))().then(
     (value) => JSON.stringify({ value }),
-    (e) => JSON.stringify({ error: String((e && e.stack) || e) }))`;
+    (e) => JSON.stringify({ error: e && e.message ? e.name + ': ' + e.message + ' ' + e.stack : String(e) }))`;
 }
 
 /**

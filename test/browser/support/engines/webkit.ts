@@ -5,7 +5,8 @@
  * console, so errors are only those the harness records in the page.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { serveStatic } from '../../../../scripts/serve.mjs';
 import { DENY_SCRIPT, HARNESS, ROOT, speechFile } from '../browser';
@@ -78,10 +79,14 @@ export async function launchWebKit({ leadInS = 0, pulse = true }: LaunchOptions 
       GDK_BACKEND: 'x11',
       WEBKIT_DISABLE_COMPOSITING_MODE: '1',
     };
-    started.driver = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { env, stdio: 'ignore' });
+    // The driver's and the browser's own output, for post-mortems of a crashed page.
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    const log = openSync(join(ROOT, 'test-results/webkit-driver.log'), 'a');
+    started.driver = spawn('WebKitWebDriver', [`--port=${port}`, '--host=127.0.0.1'], { env, stdio: ['ignore', log, log] });
+    closeSync(log);
     const base = `http://127.0.0.1:${port}`;
     await driverReady(base);
-    const session = (started.session = await newSession(base, {
+    const capabilities = {
       browserName: 'MiniBrowser',
       'webkitgtk:browserOptions': {
         binary: MINIBROWSER_PATH,
@@ -95,11 +100,25 @@ export async function launchWebKit({ leadInS = 0, pulse = true }: LaunchOptions 
           '--media-playback-requires-user-gesture=false',
         ],
       },
-    }));
+    };
+    let session = (started.session = await newSession(base, capabilities));
+    /**
+     * The session, replaced by a new one when WebKit ended it ("page crash or hang"): the test that
+     * saw the crash fails, the next one gets a working browser instead of a dead session.
+     */
+    const live = async () => {
+      const alive = await session.call('GET', '/url').then(() => true, (error: Error) => !/invalid session id/.test(error.message));
+      if (!alive) {
+        console.warn('[webkit] the session ended (page crash or hang): starting a new one');
+        await session.delete();
+        session = started.session = await newSession(base, capabilities);
+      }
+      return session;
+    };
     const harness = readFileSync(HARNESS, 'utf8');
     let current: EnginePage | null = null;
-    const run = async <T>(expression: string, fn: Parameters<EnginePage['evaluate']>[0], timeoutMs: number) =>
-      readResult<T>(await session.executeAsync(`const done = arguments[arguments.length - 1]; (${expression}).then(done);`, [], timeoutMs), fn);
+    const run = async <T>(expression: string, fn: (...args: never[]) => unknown, timeoutMs: number) =>
+      readResult<T>(await (await live()).executeAsync(`const done = arguments[arguments.length - 1]; (${expression}).then(done);`, [], timeoutMs), fn);
 
     const visit: Rig['visit'] = async (url, { deny = false } = {}) => {
       const target = new URL(url);
@@ -108,7 +127,7 @@ export async function launchWebKit({ leadInS = 0, pulse = true }: LaunchOptions 
       if (!proxy) proxies.set(target.origin, (proxy = await injectingProxy(target.origin)));
       proxy.scripts = deny ? [DENY_SCRIPT, harness] : [harness];
       // One page at a time: a new visit replaces the previous page in the same window.
-      await session.call('POST', '/url', { url: `${proxy.url}${target.pathname}${target.search}${target.hash}` });
+      await (await live()).call('POST', '/url', { url: `${proxy.url}${target.pathname}${target.search}${target.hash}` });
       const page: EnginePage = {
         engine: 'webkit',
         lines: [],
