@@ -21,12 +21,12 @@ describe.skipIf(!ENGINE_AVAILABLE)(`a two-way conversation in real ${ENGINE_LABE
     expect(await start(t.page)).toEqual({ ok: true });
     const session = await t.agent.nextSession();
     expect(session.userId).toBe('user_e2e');
-    expect(await until(t.page, () => window.harness.events.some((e) => e.name === 'transcript' && e.args[1] === 'Welcome back, Ada.'), 10000)).toBe(true);
+    expect(await until(t.page, () => (window.harness.events as { name: string; args: unknown[] }[]).some((e) => e.name === 'transcript' && e.args[1] === 'Welcome back, Ada.'), 10000)).toBe(true);
     // Let the greeting finish, then type.
     await until(t.page, () => window.harness.voice.mode === 'listening' && window.harness.outputPeak() < 0.01, 15000);
     const sentAt = Date.now();
     await t.page.evaluate(() => window.harness.voice.sendUserMessage('Hello from the keyboard'));
-    await until(t.page, () => window.harness.events.some((e) => e.name === 'transcript' && e.args[1] === 'You wrote: Hello from the keyboard'), 10000);
+    await until(t.page, () => (window.harness.events as { name: string; args: unknown[] }[]).some((e) => e.name === 'transcript' && e.args[1] === 'You wrote: Hello from the keyboard'), 10000);
     await until(t.page, () => window.harness.outputPeak() > 0.05, 10000);
     report(`typed message → spoken reply audible in ${Date.now() - sentAt} ms`);
     // What was heard grows with the playback (the agent sends alignment), and ends as the whole reply.
@@ -84,7 +84,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`a two-way conversation in real ${ENGINE_LABE
     // The same through the agent's own conversation: "/tool name {json}" typed by the user.
     await t.page.evaluate(() => window.harness.voice.sendUserMessage('/tool setTitle {"title":"Typed"}'));
     await until(t.page, () => document.title === 'Typed', 10000);
-    await until(t.page, () => window.harness.events.some((e) => e.name === 'transcript' && String(e.args[1]).startsWith('Tool setTitle returned:')), 10000);
+    await until(t.page, () => (window.harness.events as { name: string; args: unknown[] }[]).some((e) => e.name === 'transcript' && String(e.args[1]).startsWith('Tool setTitle returned:')), 10000);
     const calls = await t.page.evaluate(() => (window as unknown as { tools: string[] }).tools);
     expect(calls).toEqual(['toolCall', 'toolResult', 'toolCall', 'toolResult', 'toolCall', 'toolResult', 'toolCall', 'toolResult']);
     report(`client tools: ${calls.length / 2} calls answered (result, error, unknown, typed /tool)`);
@@ -154,7 +154,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`what the server says while the user speaks, 
       15000,
     );
     expect(seen).toBeGreaterThan(0.5);
-    await until(t.page, () => window.harness.events.some((e) => e.name === 'transcript' && e.args[0] === 'user'), 15000);
+    await until(t.page, () => (window.harness.events as { name: string; args: unknown[] }[]).some((e) => e.name === 'transcript' && e.args[0] === 'user'), 15000);
     const tentative = await t.page.evaluate(() => (window as unknown as { tentative: string[] }).tentative);
     report(`while speaking: ${tentative.length} tentative transcripts (last "${tentative.at(-1)}"), highest VAD score ${Number(seen).toFixed(2)}`);
     expect(tentative.length).toBeGreaterThan(0);
