@@ -19,118 +19,23 @@
  *                                                resumeAudio() from a click resumes it
  */
 import { assign, emit, enqueueActions, sendTo, setup } from 'xstate';
-import { audioStateActor, type AudioStateEvent } from './actors/audio-state';
-import { microphoneActor, type MicrophoneEvent } from './actors/microphone';
-import { playbackActor, type PlaybackEvent } from './actors/playback';
-import { socketActor, type SocketEvent } from './actors/socket';
-import { toolsActor, type ToolsEvent } from './actors/tools';
+import { audioStateActor } from './actors/audio-state';
+import { microphoneActor } from './actors/microphone';
+import { playbackActor } from './actors/playback';
+import { socketActor } from './actors/socket';
+import { toolsActor } from './actors/tools';
 import { closeAudioContext, openAudioContext } from './audio/context';
 import type { Meters } from './audio/meters';
 import { PerfVoiceError, redact } from './errors';
-import { DEFAULT_FORMAT, connectionUrl, encodePong, type AudioFormat, type ServerMessage } from './protocol';
-import type { ClientTool, EndedBy, Role, ToolCall, ToolResult, TranscriptTurn } from './types';
+import { connectionUrl, encodePong } from './protocol';
+import { fresh, type SessionContext, type SessionEmitted, type SessionEvent, type SessionOptions } from './session-types';
+import { addTurn, correctTurn } from './transcript';
 import type { Uplink } from './uplink';
 
-/** Options after defaults are applied. */
-export interface SessionOptions {
-  apiKey: string;
-  agentId: string;
-  wsUrl: string;
-  signedUrl: string | (() => Promise<string>) | undefined;
-  chunkSize: number;
-  connectTimeoutMs: number;
-  inputDeviceId: string | undefined;
-  workletUrl: string | undefined;
-  clientTools: Record<string, ClientTool>;
-  clientToolTimeoutMs: number;
-  /** The `conversation_initiation_client_data` frame, or null. */
-  setup: string | null;
-}
-
-/** How the socket ended, as reported by the `disconnected` event. */
-export interface CloseInfo {
-  code: number;
-  reason: string;
-}
-
-export interface SessionContext {
-  options: SessionOptions;
-  meters: Meters;
-  uplink: Uplink;
-  audio: AudioContext | null;
-  conversationId: string | null;
-  outputFormat: AudioFormat;
-  /** Agent audio with an event_id below this belongs to an interrupted response and is dropped. */
-  dropBelow: number;
-  /** Set by an interruption: the next agent response starts a new transcript turn. */
-  agentCut: boolean;
-  muted: boolean;
-  volume: number;
-  transcript: readonly TranscriptTurn[];
-  /** The user's words so far in this turn (tentative transcript). */
-  tentative: string;
-  /** The latest fresh agent audio event_id (-1 before any): what feedback refers to. */
-  lastAudioId: number;
-  /** An agent response arrived and has no feedback yet. */
-  feedbackOpen: boolean;
-  /** The error that ended or prevented this session, for the state snapshot. */
-  error: Error | null;
-  /** Who ended the last session. */
-  endedBy: EndedBy | null;
-  /** Why the session ended before it was established: what a pending start() rejects with. */
-  failure: Error | null;
-  close: CloseInfo | null;
-}
-
-export type SessionEvent =
-  | { type: 'START' }
-  | { type: 'STOP' }
-  | { type: 'SET_MUTED'; muted: boolean }
-  | { type: 'SET_VOLUME'; volume: number }
-  | { type: 'RESUME_AUDIO' }
-  /** A client message to send as is (the class checks the session is connected). */
-  | { type: 'SEND'; data: string }
-  | { type: 'FEEDBACK'; like: boolean }
-  | ToolsEvent
-  | AudioStateEvent
-  | SocketEvent
-  | MicrophoneEvent
-  | PlaybackEvent;
-
-/** Events the machine emits; the PerfVoice class turns them into its documented events. */
-export type SessionEmitted =
-  | { type: 'transcript'; role: Role; text: string }
-  | { type: 'error'; error: Error }
-  | { type: 'interruption' }
-  | { type: 'message'; message: ServerMessage }
-  | { type: 'tentativeTranscript'; text: string }
-  | { type: 'correction'; original: string; corrected: string }
-  | { type: 'toolCall'; call: ToolCall }
-  | { type: 'toolResult'; result: ToolResult };
-
-/** What every session starts with; mute and volume carry over between sessions. */
-const fresh = () => ({
-  conversationId: null,
-  outputFormat: DEFAULT_FORMAT,
-  dropBelow: 0,
-  agentCut: false,
-  transcript: [] as readonly TranscriptTurn[],
-  tentative: '',
-  lastAudioId: -1,
-  feedbackOpen: false,
-  error: null,
-  endedBy: null,
-  failure: null,
-  close: null,
-});
+export type { CloseInfo, SessionContext, SessionEmitted, SessionEvent, SessionOptions } from './session-types';
 
 /** Narrows an event inside a named action; each action is only wired to the events it names. */
 const as = <T extends SessionEvent['type']>(event: SessionEvent) => event as Extract<SessionEvent, { type: T }>;
-
-const addTurn = (turns: readonly TranscriptTurn[], role: Role, text: string): readonly TranscriptTurn[] => [
-  ...turns,
-  { role, text, at: Date.now() },
-];
 
 /** Records an error of this session and reports it through the `error` event. */
 const report = (make: (context: SessionContext, event: SessionEvent) => Error, ends = false) =>
@@ -236,17 +141,7 @@ export const sessionMachine = setup({
     }),
     agentCorrection: enqueueActions(({ context, event, enqueue }) => {
       const { original, corrected } = as<'server.agentCorrection'>(event);
-      const turns = context.transcript;
-      for (let i = turns.length - 1; i >= 0; i--) {
-        const turn = turns[i];
-        const at = turn.role === 'agent' ? turn.text.lastIndexOf(original) : -1;
-        if (at >= 0) {
-          const text = (turn.text.slice(0, at) + corrected + turn.text.slice(at + original.length)).trim();
-          // Cut off before a word was heard: the turn never happened.
-          enqueue.assign({ transcript: [...turns.slice(0, i), ...(text ? [{ ...turn, text, interrupted: true }] : []), ...turns.slice(i + 1)] });
-          break;
-        }
-      }
+      enqueue.assign({ transcript: correctTurn(context.transcript, original, corrected) });
       // Apps built on the `transcript` event replace what they showed with what was heard.
       enqueue.emit({ type: 'correction', original, corrected });
     }),

@@ -1,0 +1,106 @@
+/**
+ * The session machine's types: its options (after defaults), context, events and emitted events,
+ * and the context every session starts with.
+ */
+import type { AudioStateEvent } from './actors/audio-state';
+import type { MicrophoneEvent } from './actors/microphone';
+import type { PlaybackEvent } from './actors/playback';
+import type { SocketEvent } from './actors/socket';
+import type { ToolsEvent } from './actors/tools';
+import type { Meters } from './audio/meters';
+import { DEFAULT_FORMAT, type AudioFormat, type ServerMessage } from './protocol';
+import type { ClientTool, EndedBy, Role, ToolCall, ToolResult, TranscriptTurn } from './types';
+import type { Uplink } from './uplink';
+
+/** Options after defaults are applied. */
+export interface SessionOptions {
+  apiKey: string;
+  agentId: string;
+  wsUrl: string;
+  signedUrl: string | (() => Promise<string>) | undefined;
+  chunkSize: number;
+  connectTimeoutMs: number;
+  inputDeviceId: string | undefined;
+  workletUrl: string | undefined;
+  clientTools: Record<string, ClientTool>;
+  clientToolTimeoutMs: number;
+  /** The `conversation_initiation_client_data` frame, or null. */
+  setup: string | null;
+}
+
+/** How the socket ended, as reported by the `disconnected` event. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+export interface SessionContext {
+  options: SessionOptions;
+  meters: Meters;
+  uplink: Uplink;
+  audio: AudioContext | null;
+  conversationId: string | null;
+  outputFormat: AudioFormat;
+  /** Agent audio with an event_id below this belongs to an interrupted response and is dropped. */
+  dropBelow: number;
+  /** Set by an interruption: the next agent response starts a new transcript turn. */
+  agentCut: boolean;
+  muted: boolean;
+  volume: number;
+  transcript: readonly TranscriptTurn[];
+  /** The user's words so far in this turn (tentative transcript). */
+  tentative: string;
+  /** The latest fresh agent audio event_id (-1 before any): what feedback refers to. */
+  lastAudioId: number;
+  /** An agent response arrived and has no feedback yet. */
+  feedbackOpen: boolean;
+  /** The error that ended or prevented this session, for the state snapshot. */
+  error: Error | null;
+  /** Who ended the last session. */
+  endedBy: EndedBy | null;
+  /** Why the session ended before it was established: what a pending start() rejects with. */
+  failure: Error | null;
+  close: CloseInfo | null;
+}
+
+export type SessionEvent =
+  | { type: 'START' }
+  | { type: 'STOP' }
+  | { type: 'SET_MUTED'; muted: boolean }
+  | { type: 'SET_VOLUME'; volume: number }
+  | { type: 'RESUME_AUDIO' }
+  /** A client message to send as is (the class checks the session is connected). */
+  | { type: 'SEND'; data: string }
+  | { type: 'FEEDBACK'; like: boolean }
+  | ToolsEvent
+  | AudioStateEvent
+  | SocketEvent
+  | MicrophoneEvent
+  | PlaybackEvent;
+
+/** Events the machine emits; the PerfVoice class turns them into its documented events. */
+export type SessionEmitted =
+  | { type: 'transcript'; role: Role; text: string }
+  | { type: 'error'; error: Error }
+  | { type: 'interruption' }
+  | { type: 'message'; message: ServerMessage }
+  | { type: 'tentativeTranscript'; text: string }
+  | { type: 'correction'; original: string; corrected: string }
+  | { type: 'toolCall'; call: ToolCall }
+  | { type: 'toolResult'; result: ToolResult };
+
+/** What every session starts with; mute and volume carry over between sessions. */
+export const fresh = () => ({
+  conversationId: null,
+  outputFormat: DEFAULT_FORMAT,
+  dropBelow: 0,
+  agentCut: false,
+  transcript: [] as readonly TranscriptTurn[],
+  tentative: '',
+  lastAudioId: -1,
+  feedbackOpen: false,
+  error: null,
+  endedBy: null,
+  failure: null,
+  close: null,
+});
