@@ -45,6 +45,8 @@ describe('a user turn', () => {
     const transcript = (await client.waitForType('user_transcript')).user_transcription_event.user_transcript;
     expect(transcript).toBe('(1.2 s of speech)');
     await client.waitForType('agent_response');
+    // The echo's chunks follow its text: wait for them all (a loaded machine delivers them later).
+    await client.waitFor(() => client.agentAudio().samples.length >= SPEECH.length, 3000, 'echo audio');
     expect(client.agentAudio().samples.length).toBe(SPEECH.length);
   });
 

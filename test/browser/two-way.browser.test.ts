@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_AVAILABLE, ENGINE_LABEL } from './support/engines/driver';
 import { events, outputPeak, start, until } from './support/scenario';
-import { browserSuite, report } from './support/suite';
+import { browserSuite, report, sleep } from './support/suite';
 
 const KEY = { apiKey: 'pk_live_E2E_SECRET_9f3b', agentId: 'agent_e2e' };
 
@@ -22,8 +22,10 @@ describe.skipIf(!ENGINE_AVAILABLE)(`a two-way conversation in real ${ENGINE_LABE
     const session = await t.agent.nextSession();
     expect(session.userId).toBe('user_e2e');
     expect(await until(t.page, () => (window.harness.events as { name: string; args: unknown[] }[]).some((e) => e.name === 'transcript' && e.args[1] === 'Welcome back, Ada.'), 10000)).toBe(true);
-    // Let the greeting finish, then type.
-    await until(t.page, () => window.harness.voice.mode === 'listening' && window.harness.outputPeak() < 0.01, 15000);
+    // Let the greeting finish (as the agent models the playout, and as the page plays it), then type.
+    const greeted = Date.now() + 20000;
+    while ((session.agentSpeaking || session.speeches.some((speech) => speech.active)) && Date.now() < greeted) await sleep(50);
+    await until(t.page, () => window.harness.voice.mode === 'listening', 15000);
     const sentAt = Date.now();
     await t.page.evaluate(() => window.harness.voice.sendUserMessage('Hello from the keyboard'));
     await until(t.page, () => (window.harness.events as { name: string; args: unknown[] }[]).some((e) => e.name === 'transcript' && e.args[1] === 'You wrote: Hello from the keyboard'), 10000);
