@@ -35,5 +35,8 @@ export function speechFile(leadInS = 0): { path: string; samples: Int16Array; sa
   return { path, samples: wav.samples, sampleRate: wav.sampleRate };
 }
 
-/** A script rejecting getUserMedia as a user clicking "Block" does (runs before the harness). */
-export const DENY_SCRIPT = `if (navigator.mediaDevices) navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`;
+/**
+ * A script rejecting getUserMedia as a user clicking "Block" does (runs before the harness). On
+ * the prototype, as the harness does, so it survives WebKit recreating navigator.mediaDevices.
+ */
+export const DENY_SCRIPT = `if (window.MediaDevices) MediaDevices.prototype.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`;

@@ -77,12 +77,14 @@
   h.outputPeak = () => (h.tap ? peak(h.tap.large) : 0);
 
   // Microphone tracks handed to the page.
-  // (Firefox runs preload scripts in the initial about:blank too, which has no mediaDevices.)
-  if (navigator.mediaDevices) {
-    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-    navigator.mediaDevices.getUserMedia = async (constraints) => {
+  // On the prototype, not on navigator.mediaDevices: WebKit may collect that object's wrapper and
+  // hand out a fresh one without our property (it stopped seeing getUserMedia after 2-3 calls).
+  // (Firefox runs preload scripts in the initial about:blank too, which has no MediaDevices.)
+  if (window.MediaDevices) {
+    const gum = MediaDevices.prototype.getUserMedia;
+    MediaDevices.prototype.getUserMedia = async function (constraints) {
       h.constraints = constraints;
-      const stream = await gum(constraints);
+      const stream = await gum.call(this, constraints);
       h.tracks.push(...stream.getTracks());
       return stream;
     };

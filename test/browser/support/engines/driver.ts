@@ -77,14 +77,12 @@ export const ENGINE_LABEL = { chromium: 'Chromium', firefox: 'Firefox', webkit: 
  * What each engine can do that a test may depend on. heap: CDP's HeapProfiler; rendererRss:
  * renderer processes to sum; playwright: Playwright's own page (locators, downloads, screenshots);
  * syntheticTrackEvents: a page-dispatched `ended` reaches a MediaStreamTrack's addEventListener
- * listeners (Firefox 153 delivers it to `onended` only); quickTeardown: a session can end within
- * a second of its microphone starting (WebKitGTK 2.50's web process crashed in about one such
- * stop() in 15; sessions that had captured for a second or more never crashed in our runs).
+ * listeners (Firefox 153 delivers it to `onended` only).
  */
 export const CAPS = {
-  chromium: { heap: true, rendererRss: true, playwright: true, syntheticTrackEvents: true, quickTeardown: true },
-  firefox: { heap: false, rendererRss: false, playwright: false, syntheticTrackEvents: false, quickTeardown: true },
-  webkit: { heap: false, rendererRss: false, playwright: false, syntheticTrackEvents: true, quickTeardown: false },
+  chromium: { heap: true, rendererRss: true, playwright: true, syntheticTrackEvents: true },
+  firefox: { heap: false, rendererRss: false, playwright: false, syntheticTrackEvents: false },
+  webkit: { heap: false, rendererRss: false, playwright: false, syntheticTrackEvents: true },
 } satisfies Record<EngineName, Record<string, boolean>>;
 
 /** Capabilities of the engine this run uses, for `it.skipIf(!caps.heap)` (name the reason in the title). */

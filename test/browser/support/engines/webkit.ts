@@ -13,6 +13,7 @@ import { DENY_SCRIPT, HARNESS, ROOT, speechFile } from '../browser';
 import { MINIBROWSER_PATH, type EnginePage, type LaunchOptions, type Rig } from './driver';
 import { injectingProxy, type InjectingProxy } from './inject';
 import { evaluateSource, readResult, waitForSource } from './page-script';
+import { EvalBlocked, startRpc, type RpcServer } from './rpc';
 import { startPulse, type PulseServer } from './pulse';
 import { driverReady, newSession, type WebDriverSession } from './webdriver';
 
@@ -56,7 +57,7 @@ async function end(child: ChildProcess | undefined): Promise<void> {
 /** Launches MiniBrowser with the speech as its microphone, and serves the repository. */
 export async function launchWebKit({ leadInS = 0, pulse = true }: LaunchOptions = {}): Promise<Rig> {
   const speech = speechFile(leadInS);
-  const started: { sound?: PulseServer; xvfb?: ChildProcess; driver?: ChildProcess; session?: WebDriverSession } = {};
+  const started: { sound?: PulseServer; xvfb?: ChildProcess; driver?: ChildProcess; session?: WebDriverSession; rpc?: RpcServer } = {};
   const server = await serveStatic({ root: ROOT });
   const proxies = new Map<string, InjectingProxy>();
   const shutdown = async () => {
@@ -64,6 +65,7 @@ export async function launchWebKit({ leadInS = 0, pulse = true }: LaunchOptions 
     await end(started.driver);
     await end(started.xvfb);
     for (const proxy of proxies.values()) await proxy.close();
+    await started.rpc?.close();
     await server.close();
     await started.sound?.stop();
   };
@@ -116,18 +118,38 @@ export async function launchWebKit({ leadInS = 0, pulse = true }: LaunchOptions 
       return session;
     };
     const harness = readFileSync(HARNESS, 'utf8');
+    const rpc = (started.rpc = await startRpc());
     let current: EnginePage | null = null;
-    const run = async <T>(expression: string, fn: (...args: never[]) => unknown, timeoutMs: number) =>
-      readResult<T>(await (await live()).executeAsync(`const done = arguments[arguments.length - 1]; (${expression}).then(done);`, [], timeoutMs), fn);
+    let pages = 0;
+    /** Runs page code over WebDriver (pages whose CSP blocks the rig's own channel). */
+    const viaDriver = async (expression: string, timeoutMs: number) =>
+      (await live()).executeAsync(`const done = arguments[arguments.length - 1]; (${expression}).then(done);`, [], timeoutMs);
 
     const visit: Rig['visit'] = async (url, { deny = false } = {}) => {
       const target = new URL(url);
       // An origin that is already one of the proxies (e.g. rig.origin) is used as it is.
       let proxy = [...proxies.values()].find((p) => p.url === target.origin) ?? proxies.get(target.origin);
       if (!proxy) proxies.set(target.origin, (proxy = await injectingProxy(target.origin)));
-      proxy.scripts = deny ? [DENY_SCRIPT, harness] : [harness];
+      const token = ++pages;
+      proxy.scripts = [rpc.bootstrap(token), ...(deny ? [DENY_SCRIPT] : []), harness];
       // One page at a time: a new visit replaces the previous page in the same window.
       await (await live()).call('POST', '/url', { url: `${proxy.url}${target.pathname}${target.search}${target.hash}` });
+      let channel = await rpc.channel(token);
+      const run = async <T>(expression: string, fn: (...args: never[]) => unknown, timeoutMs: number): Promise<T> => {
+        if (channel) {
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`page call timed out after ${timeoutMs} ms`)), timeoutMs)));
+          try {
+            return readResult<T>(await Promise.race([channel.run(expression), timeout]), fn);
+          } catch (error) {
+            if (!(error instanceof EvalBlocked)) throw error;
+            channel = null; // this page's CSP forbids eval: WebDriver from now on
+          } finally {
+            clearTimeout(timer);
+          }
+        }
+        return readResult<T>(await viaDriver(expression, timeoutMs), fn);
+      };
       const page: EnginePage = {
         engine: 'webkit',
         lines: [],
