@@ -15,6 +15,7 @@ import {
   type UserAudioChunkMessage,
 } from './protocol.js';
 import type { AgentSocket, CloseInfo, ReceivedAudioChunk, ReceivedMessage, SentMessage } from './session-types.js';
+import { waitForChange } from './waiting.js';
 
 type Listener<T> = (value: T) => void;
 
@@ -158,39 +159,14 @@ export class SessionChannel {
    * frame. Rejects after `timeoutMs` (real time), or when the session closes while it is falsy.
    */
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = (): boolean => {
-        let value: T | undefined | null | false;
-        try {
-          value = predicate();
-        } catch (error) {
-          finish();
-          reject(error);
-          return true;
-        }
-        if (value) {
-          finish();
-          resolve(value);
-          return true;
-        }
-        if (!this.open) {
-          finish();
-          reject(new Error(`session closed (${this.closeInfo?.code}) before ${what}`));
-          return true;
-        }
-        return false;
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const finish = () => {
-        clearTimeout(timer);
-        this.changeListeners.delete(onChange);
-      };
-      const onChange = () => void check();
-      if (!check()) this.changeListeners.add(onChange);
-    });
+    const source = {
+      onChange: (listener: () => void) => {
+        this.changeListeners.add(listener);
+        return () => void this.changeListeners.delete(listener);
+      },
+      closedWith: () => (this.open ? null : this.closeInfo?.code),
+    };
+    return waitForChange(source, predicate, timeoutMs, what);
   }
 
   /** Resolves with the first received message (past or future) of `kind` that matches `predicate`. */
