@@ -45,13 +45,21 @@ export interface ReceivedFeedback {
 
 /** The session's typed records of client messages, filled by {@link applyClientMessage}. */
 export interface ClientRecords {
+  /** Every client data message, as received. */
   readonly clientData: ClientDataMessage[];
+  /** Their overrides, merged. */
   overrides: ConversationOverrides;
+  /** Their dynamic variables, merged. */
   dynamicVariables: DynamicVariables;
+  /** The last `user_id` given. */
   userId: string | null;
+  /** Typed messages. */
   readonly userMessages: ReceivedText[];
+  /** Contextual updates. */
   readonly contextualUpdates: ReceivedText[];
+  /** Times of the `user_activity` messages. */
   readonly userActivity: number[];
+  /** Valid feedback. */
   readonly feedback: ReceivedFeedback[];
 }
 
@@ -112,9 +120,13 @@ export function readClientData(message: ClientDataMessage): {
 
 /** What {@link waitForClientData} needs from the session. */
 export interface ClientDataSource {
+  /** Client data received so far. */
   readonly clientData: readonly ClientDataMessage[];
+  /** Whether the session is open. */
   readonly isOpen: boolean;
+  /** Settles when the session has ended. */
   readonly closed: Promise<unknown>;
+  /** Calls `listener` for every frame received; returns the unsubscribe function. */
   onMessage(listener: (record: ReceivedMessage) => void): () => void;
 }
 

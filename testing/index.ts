@@ -26,12 +26,12 @@
  *
  * @example
  * // backend (Node): hand the page a URL that needs no key
- * const { signed_url } = await (await fetch(`${agent.signedUrlEndpoint}?agent_id=demo`, {
- *   headers: { 'x-api-key': process.env.PERF_KEY },
- * })).json();
+ * const wsUrl = await fetchSignedUrl(agent.signedUrlEndpoint, { apiKey: process.env.PERF_KEY, agentId: 'demo' });
+ * // (the same as GET `${agent.signedUrlEndpoint}?agent_id=demo` with an `x-api-key` header,
+ * // answered with {"signed_url":"ws://...?agent_id=demo&conversation_signature=...&expires=..."})
  */
 export { createLocalAgent, type LocalAgent } from './local-agent.js';
-export { UrlSigner, SIGNATURE_REASONS, type SignatureCheck, type SignedUrlOptions } from './signed-url.js';
+export { fetchSignedUrl, UrlSigner, SIGNATURE_REASONS, type SignatureCheck, type SignedUrlOptions } from './signed-url.js';
 export {
   readClientData,
   substituteVariables,
