@@ -46,7 +46,10 @@ export interface SessionBehaviourOptions {
   bufferAheadMs?: number;
   /**
    * Enforce the protocol: close with 1008 on audio before the metadata, on a malformed or unknown
-   * message and on a binary frame. Default true.
+   * message (e.g. feedback whose score is not `like`/`dislike`) and on a binary frame. When false,
+   * audio before the metadata is accepted and an invalid message gets an `error` event
+   * (`error_type` `invalid_message`) instead of a close. The client data is never refused.
+   * Default true.
    */
   strict?: boolean;
   /**
