@@ -54,7 +54,9 @@ export interface SessionBehaviourOptions {
   strict?: boolean;
   /**
    * Accepts or rejects credentials: return `true`, or a reason to close with 1008.
-   * Default: any non-empty `api_key` and `agent_id`.
+   * Default: any non-empty `api_key` and `agent_id`. Also checks the key of the signed-URL
+   * endpoint; not called for connections through a signed URL (they carry no key: the
+   * signature is checked instead).
    */
   authorize?: (credentials: AgentCredentials) => true | string;
   /**
