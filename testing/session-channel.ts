@@ -19,6 +19,13 @@ import { waitForChange } from './waiting.js';
 
 type Listener<T> = (value: T) => void;
 
+/**
+ * A test on a received message. Declared as a method so its parameter is bivariant: predicates
+ * written for the SDK's narrower `ClientMessage` (before the tool result and feedback messages
+ * were accepted) still type-check.
+ */
+type MessagePredicate = { check(message: AgentClientMessage): boolean }['check'];
+
 /** Close reasons are limited to 123 bytes by RFC 6455. */
 const MAX_REASON_BYTES = 123;
 
@@ -172,7 +179,7 @@ export class SessionChannel {
   /** Resolves with the first received message (past or future) of `kind` that matches `predicate`. */
   waitForMessage(
     kind: ClientMessageKind,
-    predicate: (message: AgentClientMessage) => boolean = () => true,
+    predicate: MessagePredicate = () => true,
     timeoutMs = 5000,
   ): Promise<ReceivedMessage> {
     return this.waitFor(
