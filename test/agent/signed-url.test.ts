@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLocalAgent, UrlSigner, type LocalAgent } from '../../testing/index.js';
+import { createLocalAgent, fetchSignedUrl, UrlSigner, type LocalAgent } from '../../testing/index.js';
 import WebSocket from 'ws';
 import { connect, sleep, TestClient } from './helpers.js';
 
@@ -81,5 +81,15 @@ describe('signed URLs', () => {
     expect([refused.status, await refused.json()]).toEqual([401, { error: 'invalid api_key' }]);
     const keyless = await fetch(`${agent.signedUrlEndpoint}?agent_id=agent_shop`);
     expect([keyless.status, await keyless.json()]).toEqual([401, { error: 'missing x-api-key header' }]);
+  });
+
+  it('fetchSignedUrl is that request for a Node backend', async () => {
+    agent = await createLocalAgent({ greeting: false, authorize: ({ apiKey }) => apiKey === 'pk_server' || 'invalid api_key' });
+    const url = await fetchSignedUrl(agent.signedUrlEndpoint, { apiKey: 'pk_server', agentId: 'agent_shop' });
+    await open(url).waitForType('conversation_initiation_metadata');
+    expect((await agent.nextSession()).signedUrl).toBe(true);
+    await expect(fetchSignedUrl(agent.signedUrlEndpoint, { apiKey: 'pk_bad', agentId: 'a' })).rejects.toThrow(
+      'signed URL refused (401): invalid api_key',
+    );
   });
 });
