@@ -94,7 +94,7 @@ export const sessionMachine = setup({
           ? new PerfVoiceError('connection_lost', `The connection to the agent was lost (${detail}).`)
           : new PerfVoiceError(
               'connection_failed',
-              `WebSocket connection failed (${detail}). Check the API key, agent ID, wsUrl and your network connection.`,
+              `WebSocket connection failed (${detail}). Check the ${context.options.signedUrl ? 'signed URL' : 'API key, agent ID, wsUrl'} and your network connection.`,
             ));
       enqueue.assign({ error, failure: context.conversationId ? null : error });
       enqueue.emit({ type: 'error', error });

@@ -282,6 +282,16 @@ describe('signed URLs (keys off the page)', () => {
     expect(() => new PerfVoice({ agentId: 'a' } as never)).toThrow(/apiKey is required .* or a signedUrl from your server/);
   });
 
+  it('names the signed URL, not the API key, when a signed connection is refused', async () => {
+    const v = fakeVoice({ apiKey: undefined, agentId: undefined, signedUrl: 'wss://signed.example/v1' } as never);
+    const started = v.voice.start();
+    v.microphone.send({ type: 'mic.ready' });
+    v.socket.send({ type: 'socket.closed', code: 1008, reason: 'signed URL expired', opened: true });
+    await expect(started).rejects.toThrow(
+      'WebSocket connection failed (closed with code 1008: signed URL expired). Check the signed URL and your network connection.',
+    );
+  });
+
   it('makes start() reject with what went wrong when the signed URL could not be had', async () => {
     const v = fakeVoice();
     const started = v.voice.start();
