@@ -25,7 +25,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
       session.close(code, `closing with ${code}`);
       await until(t.page, () => window.harness.voice.status === 'disconnected');
       await expectReleased(t.page);
-      expect(await lastDisconnect()).toEqual([code, `closing with ${code}`]);
+      expect(await lastDisconnect()).toEqual([code, `closing with ${code}`, code === 1000 ? 'agent' : 'error']);
       const errors = (await events(t.page)).filter((e) => e.name === 'error').map((e) => (e.args[0] as { code: string }).code);
       expect(errors).toEqual(code === 1000 ? [] : ['connection_lost']);
     });
@@ -46,7 +46,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
       child.kill('SIGKILL');
       await until(t.page, () => window.harness.voice.status === 'disconnected');
       await expectReleased(t.page);
-      expect(await lastDisconnect()).toEqual([1006, '']);
+      expect(await lastDisconnect()).toEqual([1006, '', 'error']);
     } finally {
       child.kill('SIGKILL');
     }
