@@ -25,6 +25,10 @@ Options:
   --pong-timeout <ms>    close with 1002 when a ping is unanswered this long (default 10000)
   --chunk-ms <ms>        agent audio per message (default 200)
   --buffer-ahead-ms <ms> how far ahead of playout agent audio is sent (default 400)
+  --client-data-wait <ms> wait this long for the client data before the metadata (default 100)
+  --no-tentative         no tentative_user_transcript messages
+  --no-vad-scores        no vad_score messages
+  --no-alignment         no alignment in agent audio messages
   --quiet                no connection log
   -h, --help             this text
 
@@ -49,6 +53,10 @@ function parseOptions(argv: string[]): LocalAgentOptions {
       'pong-timeout': { type: 'string' },
       'chunk-ms': { type: 'string' },
       'buffer-ahead-ms': { type: 'string' },
+      'client-data-wait': { type: 'string' },
+      'no-tentative': { type: 'boolean' },
+      'no-vad-scores': { type: 'boolean' },
+      'no-alignment': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -78,6 +86,10 @@ function parseOptions(argv: string[]): LocalAgentOptions {
     pongTimeoutMs: number('pong-timeout', values['pong-timeout']),
     chunkMs: number('chunk-ms', values['chunk-ms']),
     bufferAheadMs: number('buffer-ahead-ms', values['buffer-ahead-ms']),
+    clientDataWaitMs: number('client-data-wait', values['client-data-wait']),
+    tentative: values['no-tentative'] ? false : undefined,
+    vadScores: values['no-vad-scores'] ? false : undefined,
+    alignment: values['no-alignment'] ? false : undefined,
     record: false, // nobody reads the record here, and it would grow for as long as the server runs
     log: values.quiet ? undefined : (line) => console.log(`[${new Date().toISOString()}] ${line}`),
   };
@@ -93,6 +105,7 @@ async function main(): Promise<void> {
   const agent = await createLocalAgent(options);
   console.log(`perfvoice local agent listening on ${agent.url}`);
   console.log(`connect with ${agent.url}?api_key=<any>&agent_id=<any>; Ctrl-C to stop`);
+  console.log(`signed URLs (no key on the page): GET ${agent.signedUrlEndpoint}?agent_id=<id> with an x-api-key header`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -1,12 +1,18 @@
 /**
  * A local WebSocket server that speaks the Perf voice protocol: one independent
  * {@link AgentSession} per connection, running the default echo conversation or a script.
+ *
+ * Connections are accepted with `api_key` and `agent_id` (checked by `authorize`), or through a
+ * signed URL from {@link LocalAgent.createSignedUrl} (no key on the page; see `signed-url.ts`):
+ * a valid, unexpired `conversation_signature` is accepted without `api_key`, an expired one closes
+ * with 1008 `signed URL expired`, a wrong one with 1008 `invalid signature`.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { resolveSessionOptions, type AgentScript, type LocalAgentOptions, type ResolvedSessionOptions } from './options.js';
 import { AgentSession } from './session.js';
+import { SIGNATURE_REASONS, UrlSigner, type SignedUrlOptions } from './signed-url.js';
 
 /** A running local agent. */
 export interface LocalAgent {
@@ -24,6 +30,18 @@ export interface LocalAgent {
    * Rejects after `timeoutMs` (default 5000) or when the agent closes.
    */
   nextSession(timeoutMs?: number): Promise<AgentSession>;
+  /**
+   * HTTP URL a site's backend calls for a signed URL: `GET` with the API key in an `x-api-key`
+   * header (checked like a connection's) and `?agent_id=`, answered with
+   * `{"signed_url":"ws://..."}` (401 with `{"error":...}` when the key is refused).
+   */
+  readonly signedUrlEndpoint: string;
+  /**
+   * A connection URL that needs no `api_key`:
+   * `ws://host:port/<path>?agent_id=...&conversation_signature=<hmac>&expires=<unix ms>`,
+   * valid on this agent until `expiresInMs` (default 60000) from now.
+   */
+  createSignedUrl(options?: SignedUrlOptions): string;
   /** Replaces the script for connections made from now on (`undefined`: default conversation). */
   setScript(script: AgentScript | undefined): void;
   /** Closes every session (1001), then the server. Safe to call more than once. */
@@ -42,8 +60,13 @@ export async function createLocalAgent(options: LocalAgentOptions = {}): Promise
   let script = options.script;
   const sessions = new Set<AgentSession>();
   const queue = new SessionQueue();
+  const signer = new UrlSigner();
+  let baseUrl = '';
 
-  const server = createServer((_request, response) => {
+  const server = createServer((request, response) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname === SIGNED_URL_PATH) {
+      return answerSignedUrlRequest(request, response, sessionOptions, (agentId) => signer.sign(baseUrl, { agentId }));
+    }
     response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
     response.end('perfvoice local agent: connect with a WebSocket client (api_key and agent_id query parameters)\n');
   });
@@ -55,7 +78,7 @@ export async function createLocalAgent(options: LocalAgentOptions = {}): Promise
     sessions.add(session);
     void session.closed.then(() => sessions.delete(session));
     queue.push(session);
-    const rejection = credentialProblem(session, sessionOptions);
+    const rejection = credentialProblem(session, sessionOptions, signer);
     if (rejection) session.close(1008, rejection);
     else void run(session, script, log);
   });
@@ -63,12 +86,15 @@ export async function createLocalAgent(options: LocalAgentOptions = {}): Promise
   const port = await listen(server, options.port ?? 0, host);
   // A wildcard address cannot be connected to everywhere; advertise the loopback name instead.
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  baseUrl = `ws://${urlHost}:${port}${path}`;
 
   return {
-    url: `ws://${urlHost}:${port}${path}`,
+    url: baseUrl,
     port,
     host,
     sessions,
+    signedUrlEndpoint: `http://${urlHost}:${port}${SIGNED_URL_PATH}`,
+    createSignedUrl: (signedOptions) => signer.sign(baseUrl, signedOptions),
     nextSession: (timeoutMs = 5000) => queue.next(timeoutMs),
     setScript: (next) => {
       script = next;
@@ -101,18 +127,47 @@ function accept(socket: WebSocket, request: IncomingMessage, options: ResolvedSe
   return session;
 }
 
-/** Why the credentials are refused, or `null` when they are accepted. */
-function credentialProblem(session: AgentSession, options: ResolvedSessionOptions): string | null {
+/** Path of the signed-URL endpoint on the agent's HTTP port. */
+const SIGNED_URL_PATH = '/v1/voice/signed-url';
+
+/**
+ * Why the credentials are refused, or `null` when they are accepted. A signed connection is
+ * judged by its signature alone (it carries no key for `authorize` to check).
+ */
+function credentialProblem(session: AgentSession, options: ResolvedSessionOptions, signer: UrlSigner): string | null {
+  const signature = signer.check(session.query);
+  if (signature === 'valid') {
+    session.signedUrl = true;
+    return null;
+  }
+  if (signature !== 'unsigned') return SIGNATURE_REASONS[signature];
   const missing = [session.apiKey ? null : 'api_key', session.agentId ? null : 'agent_id'].filter(Boolean);
   if (missing.length) return `missing ${missing.join(' and ')}`;
   const verdict = options.authorize({ apiKey: session.apiKey, agentId: session.agentId, query: session.query });
   return verdict === true ? null : verdict;
 }
 
+/** The signed-URL endpoint: the key in `x-api-key`, checked like a connection's, then a fresh URL. */
+function answerSignedUrlRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: ResolvedSessionOptions,
+  sign: (agentId: string) => string,
+): void {
+  const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
+  const apiKey = String(request.headers['x-api-key'] ?? '');
+  const agentId = query.get('agent_id') ?? '';
+  const verdict = !apiKey ? 'missing x-api-key header' : !agentId ? 'missing agent_id' : options.authorize({ apiKey, agentId, query });
+  const ok = request.method === 'GET' && verdict === true;
+  const body = ok ? { signed_url: sign(agentId) } : { error: request.method === 'GET' ? verdict : 'use GET' };
+  response.writeHead(ok ? 200 : request.method === 'GET' ? 401 : 405, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
 async function run(session: AgentSession, script: AgentScript | undefined, log: (line: string) => void) {
   try {
     if (script) await script(session);
-    else session.runDefault();
+    else await session.runDefault();
   } catch (error) {
     session.scriptError = error;
     const message = error instanceof Error ? error.message : String(error);

@@ -60,6 +60,37 @@ export interface SessionBehaviourOptions {
    * Default true.
    */
   record?: boolean;
+  /**
+   * How long the default conversation waits, after the socket opened, for the client's
+   * `conversation_initiation_client_data` before it sends the metadata and greeting (so the
+   * overrides apply to the greeting). Any other frame ends the wait too. 0: no wait. Default 100
+   * (a client sends it as soon as the socket opens, so it takes one round trip: raise this for a
+   * distant client).
+   */
+  clientDataWaitMs?: number;
+  /**
+   * Longest `user_message` / `contextual_update` text accepted, in characters; longer ones get an
+   * `error` event (code 1008, `error_type` `message_too_long`) and are otherwise ignored, without
+   * closing. Default 4000.
+   */
+  maxTextLength?: number;
+  /** Default timeout of client tool calls (`callClientTool`, the `/tool` command). Default 10000. */
+  clientToolTimeoutMs?: number;
+  /**
+   * The default conversation sends `tentative_user_transcript` messages while the user speaks
+   * (at most one per 250 ms of audio). Default true.
+   */
+  tentative?: boolean;
+  /**
+   * The default conversation sends `vad_score` messages during and just after the user's speech
+   * (at most one per 100 ms of audio). Default true.
+   */
+  vadScores?: boolean;
+  /**
+   * Agent audio spoken with a text carries `alignment` (the characters spread uniformly over
+   * the speech, times relative to each chunk's start). Default true.
+   */
+  alignment?: boolean;
   /** Time source for pacing, pings and the playout model. Default: the real clock. */
   clock?: AgentClock;
   /** Receives one line per connection event (the API key is never included). Default: silent. */
@@ -96,6 +127,12 @@ export function resolveSessionOptions(options: SessionBehaviourOptions): Resolve
     strict: options.strict ?? true,
     authorize: options.authorize ?? (() => true),
     record: options.record ?? true,
+    clientDataWaitMs: options.clientDataWaitMs ?? 100,
+    maxTextLength: options.maxTextLength ?? 4000,
+    clientToolTimeoutMs: options.clientToolTimeoutMs ?? 10000,
+    tentative: options.tentative ?? true,
+    vadScores: options.vadScores ?? true,
+    alignment: options.alignment ?? true,
     clock: options.clock ?? realClock,
     log: options.log ?? (() => {}),
   };

@@ -23,15 +23,39 @@ export type UserActivityMessage = Extract<ClientMessage, { type: 'user_activity'
 /** `{"type":"contextual_update","text":"..."}`: background information for the agent. */
 export type ContextualUpdateMessage = Extract<ClientMessage, { type: 'contextual_update' }>;
 
+/**
+ * `{"type":"client_tool_result","tool_call_id":"...","result":"...","is_error":false}`: the page's
+ * answer to a `client_tool_call`. `result` should be a string; other JSON is tolerated.
+ */
+export interface ClientToolResultMessage {
+  type: 'client_tool_result';
+  tool_call_id: string;
+  result?: unknown;
+  is_error?: boolean;
+}
+
+/** `{"type":"feedback","score":"like","event_id":7}`: the user rated an agent response. */
+export interface FeedbackMessage {
+  type: 'feedback';
+  score: 'like' | 'dislike';
+  event_id: number;
+}
+
 /** Any message a client may send: the SDK's own definition. */
 export type { ClientMessage };
 
+/**
+ * Every message the local agent accepts: the SDK's {@link ClientMessage} plus the tool result
+ * and feedback messages of the protocol (defined here so the agent does not wait on the SDK).
+ */
+export type AgentClientMessage = ClientMessage | ClientToolResultMessage | FeedbackMessage;
+
 /** Short name of a client message: its `type`, or `user_audio_chunk` for audio. */
-export type ClientMessageKind = 'user_audio_chunk' | Exclude<ClientMessage, UserAudioChunkMessage>['type'];
+export type ClientMessageKind = 'user_audio_chunk' | Exclude<AgentClientMessage, UserAudioChunkMessage>['type'];
 
 /** Result of {@link parseClientMessage}: the message, or why it is not one. */
 export type ParsedClientMessage =
-  | { ok: true; kind: ClientMessageKind; message: ClientMessage }
+  | { ok: true; kind: ClientMessageKind; message: AgentClientMessage }
   | { ok: false; error: string };
 
 /** Validates one text frame from a client against the shapes of {@link ClientMessage}. */
@@ -56,8 +80,9 @@ export function parseClientMessage(text: string): ParsedClientMessage {
   const ok = (kind: ClientMessageKind): ParsedClientMessage => ({
     ok: true,
     kind,
-    message: message as unknown as ClientMessage,
+    message: message as unknown as AgentClientMessage,
   });
+  const invalid = (why: string): ParsedClientMessage => ({ ok: false, error: `invalid message: ${why}` });
   switch (message.type) {
     case 'pong':
       return Number.isFinite(message.event_id)
@@ -68,6 +93,16 @@ export function parseClientMessage(text: string): ParsedClientMessage {
       return typeof message.text === 'string'
         ? ok(message.type)
         : { ok: false, error: `invalid message: ${message.type} without text` };
+    case 'client_tool_result':
+      if (typeof message.tool_call_id !== 'string') return invalid('client_tool_result without a tool_call_id');
+      if (message.is_error !== undefined && typeof message.is_error !== 'boolean') {
+        return invalid('client_tool_result is_error is not a boolean');
+      }
+      return ok('client_tool_result');
+    case 'feedback':
+      if (message.score !== 'like' && message.score !== 'dislike') return invalid('feedback score is not "like" or "dislike"');
+      return Number.isFinite(message.event_id) ? ok('feedback') : invalid('feedback without a numeric event_id');
+    // The client data is never refused (its fields are read leniently), so it cannot cost a 1008.
     case 'conversation_initiation_client_data':
     case 'user_activity':
       return ok(message.type);
@@ -86,15 +121,25 @@ export interface InitiationMetadata {
   [key: string]: unknown;
 }
 
+/**
+ * Character timing of one `audio` chunk: times in milliseconds relative to the chunk's start.
+ * The three arrays have the same length.
+ */
+export interface AudioAlignment {
+  chars: string[];
+  char_start_times_ms: number[];
+  char_durations_ms: number[];
+}
+
 /** Builders of the server → client messages. */
 export const serverMessage = {
   metadata: (event: InitiationMetadata) => ({
     type: 'conversation_initiation_metadata',
     conversation_initiation_metadata_event: event,
   }),
-  audio: (base64: string, eventId: number) => ({
+  audio: (base64: string, eventId: number, alignment?: AudioAlignment) => ({
     type: 'audio',
-    audio_event: { audio_base_64: base64, event_id: eventId },
+    audio_event: alignment ? { audio_base_64: base64, event_id: eventId, alignment } : { audio_base_64: base64, event_id: eventId },
   }),
   agentResponse: (text: string) => ({
     type: 'agent_response',
@@ -108,9 +153,9 @@ export const serverMessage = {
     type: 'user_transcript',
     user_transcription_event: { user_transcript: text },
   }),
-  tentativeUserTranscript: (text: string) => ({
+  tentativeUserTranscript: (text: string, eventId?: number) => ({
     type: 'tentative_user_transcript',
-    tentative_user_transcription_event: { user_transcript: text },
+    tentative_user_transcription_event: eventId === undefined ? { user_transcript: text } : { user_transcript: text, event_id: eventId },
   }),
   interruption: (eventId: number) => ({
     type: 'interruption',
@@ -123,5 +168,13 @@ export const serverMessage = {
   vadScore: (score: number) => ({
     type: 'vad_score',
     vad_score_event: { vad_score: score },
+  }),
+  clientToolCall: (toolName: string, toolCallId: string, parameters: Record<string, unknown>, eventId: number) => ({
+    type: 'client_tool_call',
+    client_tool_call: { tool_name: toolName, tool_call_id: toolCallId, parameters, event_id: eventId },
+  }),
+  error: (message: string, code: number, errorType: string) => ({
+    type: 'error',
+    error_event: { code, message, error_type: errorType },
   }),
 };

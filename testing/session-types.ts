@@ -1,5 +1,5 @@
 /** Types of the session: what the client sent, how it ended, and the options of sending. */
-import type { ClientMessage, ClientMessageKind } from './protocol.js';
+import type { AgentClientMessage, ClientMessageKind } from './protocol.js';
 
 /** One frame the client sent, as received. */
 export interface ReceivedMessage {
@@ -12,7 +12,7 @@ export interface ReceivedMessage {
   /** The message kind when the frame was a valid client message. */
   kind?: ClientMessageKind;
   /** The parsed message when the frame was valid. */
-  message?: ClientMessage;
+  message?: AgentClientMessage;
 }
 
 /** One decoded `user_audio_chunk`. */
@@ -76,6 +76,11 @@ export interface SpeakOptions {
   chunkMs?: number;
   /** How far ahead of the client's playout to send. Default: the agent's `bufferAheadMs`. */
   bufferAheadMs?: number;
+  /**
+   * Send the timing of `text`'s characters with the audio (`alignment`, spread uniformly over
+   * the speech). Default: the agent's `alignment` option.
+   */
+  alignment?: boolean;
 }
 
 /**

@@ -1,113 +1,73 @@
 /**
- * One client connection of the local agent: the socket, the protocol rules, a record of
- * everything the client sent, and the primitives that scripts (and the default conversation)
- * use to speak to the client.
+ * One client connection of the local agent: on top of its {@link SessionChannel} (socket,
+ * protocol rules, record), what the client told the agent as typed fields, and the primitives
+ * that scripts (and the default conversation) use to speak to the client: metadata, paced
+ * interruptible speech, transcripts, pings, client tool calls.
  */
 import { randomBytes } from 'node:crypto';
+import { durationMs, encodeAudio, floatToInt16, isAudioFormat, resample, sampleRateOf } from './audio-format.js';
+import { alignText } from './alignment.js';
 import {
-  concatSamples,
-  decodeAudio,
-  durationMs,
-  encodeAudio,
-  floatToInt16,
-  isAudioFormat,
-  resample,
-  sampleRateOf,
-  type AudioFormat,
-} from './audio-format.js';
-import type { AgentClock } from './clock.js';
+  applyClientMessage,
+  type ConversationOverrides,
+  type DynamicVariables,
+  type ReceivedFeedback,
+  type ReceivedText,
+} from './client-messages.js';
+import { ClientToolCalls, type ClientToolCallOptions, type ClientToolResult } from './client-tools.js';
 import { runDefaultConversation, type DefaultParts } from './conversation.js';
+import { PingTracker } from './keepalive.js';
 import type { ResolvedSessionOptions } from './options.js';
 import { PlayoutClock } from './playout.js';
 import {
-  parseClientMessage,
   serverMessage,
-  type ClientMessage,
+  type AgentClientMessage,
+  type ClientDataMessage,
   type ClientMessageKind,
+  type ClientToolResultMessage,
   type InitiationMetadata,
   type PongMessage,
-  type UserAudioChunkMessage,
 } from './protocol.js';
+import { SessionChannel } from './session-channel.js';
+import type { AgentSocket, CloseInfo, ReceivedPong, SendAudioOptions, SpeakOptions } from './session-types.js';
 import { AgentSpeech, truncateText, type SpeechChunk, type SpeechTransport } from './speech.js';
 import type { PcmAudio } from './wav.js';
-import type {
-  AgentSocket,
-  CloseInfo,
-  ReceivedAudioChunk,
-  ReceivedMessage,
-  ReceivedPong,
-  SendAudioOptions,
-  SentMessage,
-  SpeakOptions,
-} from './session-types.js';
-
-type Listener<T> = (value: T) => void;
-
-interface PendingPing {
-  sentAt: number;
-  resolve: (delayMs: number) => void;
-  reject: (error: Error) => void;
-}
-
-/** Close reasons are limited to 123 bytes by RFC 6455. */
-const MAX_REASON_BYTES = 123;
 
 /** A connection to the local agent, see the module comment. */
-export class AgentSession {
-  /** `api_key` query parameter ('' when missing). Never logged by the agent. */
-  readonly apiKey: string;
-  /** `agent_id` query parameter ('' when missing). */
-  readonly agentId: string;
-  /** The connection's query string. */
-  readonly query: URLSearchParams;
-  /** Path of the upgrade request, e.g. `/v1/voice/conversation`. */
-  readonly path: string;
+export class AgentSession extends SessionChannel {
   /** The conversation id sent in the metadata (`conv_` + 24 hex digits unless overridden). */
   conversationId = `conv_${randomBytes(12).toString('hex')}`;
-  /** Format of the agent audio this session sends. */
-  outputFormat: AudioFormat;
-  /** Format of the client audio this session decodes. */
-  inputFormat: AudioFormat;
-  /** Clock time the connection opened. */
-  readonly connectedAt: number;
-  /** Clock time the metadata was first sent (`null` until then). */
-  metadataSentAt: number | null = null;
-  /** Every frame received, in order (invalid ones included). Empty when `record` is off. */
-  readonly received: ReceivedMessage[] = [];
-  /** Every decoded audio chunk, in order. Empty when `record` is off. */
-  readonly audioChunks: ReceivedAudioChunk[] = [];
+  /** Whether the connection was accepted through a signed URL (then it has no `api_key`). */
+  signedUrl = false;
   /** Every pong, in order. Empty when `record` is off. */
   readonly pongs: ReceivedPong[] = [];
   /** `conversation_initiation_client_data` messages received. */
-  readonly clientData: ClientMessage[] = [];
-  /** Every frame sent, in order. Empty when `record` is off. */
-  readonly sent: SentMessage[] = [];
+  readonly clientData: ClientDataMessage[] = [];
+  /** The overrides of the client data received so far (later messages win field by field). */
+  overrides: ConversationOverrides = {};
+  /** The client data's `dynamic_variables`, for `{{name}}` placeholders in the agent's texts. */
+  dynamicVariables: DynamicVariables = {};
+  /** The client data's `user_id` (`null` until one arrives). */
+  userId: string | null = null;
+  /** Typed `user_message`s, in order (too long ones are refused and not listed). */
+  readonly userMessages: ReceivedText[] = [];
+  /** `contextual_update`s, in order. */
+  readonly contextualUpdates: ReceivedText[] = [];
+  /** Clock times of the `user_activity` messages (their count is the length). */
+  readonly userActivity: number[] = [];
+  /** Valid `feedback` messages, in order. */
+  readonly feedback: ReceivedFeedback[] = [];
   /** Speeches started with {@link AgentSession.speak}, in order. */
   readonly speeches: AgentSpeech[] = [];
   /** The client's playout as the agent models it. */
   readonly playout: PlayoutClock;
-  /** Resolves once the connection has ended. */
-  readonly closed: Promise<CloseInfo>;
-  /** The options in force. */
-  readonly options: ResolvedSessionOptions;
   /** Set when the script threw or rejected. */
   scriptError: unknown;
 
-  private readonly clock: AgentClock;
-  private open = true;
-  private closingByAgent = false;
   private lastEventId = 0;
-  private lastPingId = 0;
-  private lastPingMs: number | null = null;
-  private readonly pendingPings = new Map<number, PendingPing>();
-  private readonly timers = new Set<unknown>();
-  private readonly messageListeners = new Set<Listener<ReceivedMessage>>();
-  private readonly audioListeners = new Set<Listener<ReceivedAudioChunk>>();
-  private readonly changeListeners = new Set<() => void>();
-  private resolveClosed!: (info: CloseInfo) => void;
-  private closeInfo: CloseInfo | null = null;
   private defaultStarted = false;
-  private firstAudioAt: number | null = null;
+  private readonly pings: PingTracker;
+  private readonly tools: ClientToolCalls;
 
   /**
    * Wraps an accepted socket. Created by the local agent; scripts receive it ready.
@@ -115,32 +75,12 @@ export class AgentSession {
    * @param request the HTTP upgrade request (its URL carries the path and the query).
    * @param options the agent's options.
    */
-  constructor(
-    private readonly socket: AgentSocket,
-    request: { url?: string },
-    options: ResolvedSessionOptions,
-  ) {
-    this.options = options;
-    this.clock = options.clock;
-    this.connectedAt = this.clock.now();
-    this.outputFormat = options.outputFormat;
-    this.inputFormat = options.inputFormat;
+  constructor(socket: AgentSocket, request: { url?: string }, options: ResolvedSessionOptions) {
+    super(socket, request, options);
     this.playout = new PlayoutClock(this.clock);
-    const url = new URL(request.url ?? '/', 'ws://localhost');
-    this.path = url.pathname;
-    this.query = url.searchParams;
-    this.apiKey = url.searchParams.get('api_key') ?? '';
-    this.agentId = url.searchParams.get('agent_id') ?? '';
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    socket.on('close', (code, reason) => this.handleClose(code, reason.toString()));
-    // A socket error is always followed by 'close'; without a listener it would crash the process.
-    socket.on('error', () => {});
-  }
-
-  /** Whether the socket is open and the agent has not started closing it. */
-  get isOpen(): boolean {
-    return this.open && !this.closingByAgent;
+    this.pings = new PingTracker(this.clock, (message) => this.send(message));
+    const host = { clock: this.clock, send: (message: unknown) => this.send(message), nextEventId: () => this.nextEventId() };
+    this.tools = new ClientToolCalls(host, options.clientToolTimeoutMs);
   }
 
   /** Whether the client is (assumed to be) playing agent audio now. */
@@ -148,29 +88,9 @@ export class AgentSession {
     return this.playout.playing;
   }
 
-  /** Clock time of the first audio chunk minus the metadata time (`null` until both happened). */
-  get firstAudioAfterMetadataMs(): number | null {
-    return this.firstAudioAt !== null && this.metadataSentAt !== null ? this.firstAudioAt - this.metadataSentAt : null;
-  }
-
-  /** All received audio samples, concatenated (at the input rate). */
-  receivedSamples(): Int16Array {
-    return concatSamples(this.audioChunks.map((chunk) => chunk.samples));
-  }
-
-  // ---- sending -------------------------------------------------------------------------------
-
-  /** Sends any value as a JSON text frame; `false` when the socket is not open. */
-  send(message: unknown): boolean {
-    return this.sendRaw(JSON.stringify(message));
-  }
-
-  /** Sends a raw text (string) or binary (Buffer) frame; `false` when the socket is not open. */
-  sendRaw(data: string | Buffer): boolean {
-    if (!this.isOpen) return false;
-    this.socket.send(data, { binary: typeof data !== 'string' });
-    if (this.options.record) this.sent.push({ at: this.clock.now(), data });
-    return true;
+  /** Every `client_tool_result` received, in order, including those for unknown ids (`matched: false`). */
+  get toolResults(): readonly ClientToolResult[] {
+    return this.tools.results;
   }
 
   /**
@@ -209,12 +129,17 @@ export class AgentSession {
   /**
    * Speaks like the real agent: sends `agent_response` with `text`, then streams the audio a
    * little ahead of the client's playout, so {@link AgentSession.interrupt} can cut it short.
-   * Speeches queue behind each other.
+   * With `alignment` on (the agent's default), each chunk carries the timing of the text's
+   * characters spread over the audio. Speeches queue behind each other.
    */
   speak(audio: Int16Array | Float32Array | PcmAudio, options: SpeakOptions = {}): AgentSpeech {
     const samples = 'samples' in audio ? audio.samples : audio;
     const sampleRate = options.sampleRate ?? ('sampleRate' in audio ? audio.sampleRate : undefined);
     const chunks = this.encodeChunks(samples, sampleRate, options.chunkMs);
+    if (options.text !== undefined && (options.alignment ?? this.options.alignment)) {
+      const alignments = alignText(options.text, chunks.map((chunk) => chunk.durationMs));
+      chunks.forEach((chunk, index) => (chunk.alignment = alignments[index]));
+    }
     const transport: SpeechTransport = {
       clock: this.clock,
       playout: this.playout,
@@ -246,9 +171,9 @@ export class AgentSession {
     return this.send(serverMessage.userTranscript(text));
   }
 
-  /** Sends `tentative_user_transcript`. */
-  sendTentativeUserTranscript(text: string): boolean {
-    return this.send(serverMessage.tentativeUserTranscript(text));
+  /** Sends `tentative_user_transcript`, with an `event_id` when one is given. */
+  sendTentativeUserTranscript(text: string, eventId?: number): boolean {
+    return this.send(serverMessage.tentativeUserTranscript(text, eventId));
   }
 
   /** Sends `vad_score`. */
@@ -296,21 +221,12 @@ export class AgentSession {
    * @param eventId default: the next ping id.
    */
   ping(eventId?: number): Promise<number> {
-    const id = eventId ?? this.lastPingId + 1;
-    this.lastPingId = Math.max(this.lastPingId, id);
-    const promise = new Promise<number>((resolve, reject) => {
-      this.pendingPings.set(id, { sentAt: this.clock.now(), resolve, reject });
-    });
-    if (!this.send(serverMessage.ping(id, this.lastPingMs))) {
-      this.pendingPings.delete(id);
-      return Promise.reject(new Error('session is closed'));
-    }
-    return promise;
+    return this.pings.ping(eventId);
   }
 
   /** Whether a ping with this id is still waiting for its pong. */
   isPingPending(eventId: number): boolean {
-    return this.pendingPings.has(eventId);
+    return this.pings.isPending(eventId);
   }
 
   /**
@@ -320,7 +236,7 @@ export class AgentSession {
   startKeepalive(intervalMs = this.options.pingIntervalMs || 2000, timeoutMs = this.options.pongTimeoutMs): void {
     const tick = () => {
       if (!this.isOpen) return;
-      const id = this.lastPingId + 1;
+      const id = this.pings.nextId;
       this.ping(id).catch(() => {}); // closing the session rejects it; nothing to do then
       this.setTimer(() => {
         if (this.isPingPending(id)) this.close(1002, `pong timeout: no pong for ${timeoutMs} ms`);
@@ -331,117 +247,76 @@ export class AgentSession {
   }
 
   /**
-   * Runs the default conversation, or the chosen parts of it: metadata (if not sent yet),
-   * keepalive pings, the greeting, and the echo of user turns with barge-in. Runs once per
-   * session; later calls do nothing.
-   * @throws if the greeting clip cannot be loaded.
+   * Asks the client to run a tool: sends
+   * `{"type":"client_tool_call","client_tool_call":{"tool_name","tool_call_id","parameters","event_id"}}`
+   * with a fresh unique `tool_call_id`, and resolves with the client's `client_tool_result` for
+   * it (also when its `is_error` is true). Rejects when no result comes within `timeoutMs`
+   * (session clock; default the agent's `clientToolTimeoutMs`) or the session closes first.
    */
-  runDefault(parts: DefaultParts = {}): void {
-    if (this.defaultStarted) return;
-    this.defaultStarted = true;
-    runDefaultConversation(this, parts);
-  }
-
-  /** Closes the connection with a close frame; `closed` resolves once the client answered. */
-  close(code = 1000, reason = ''): void {
-    if (!this.isOpen) return;
-    this.closingByAgent = true;
-    this.stopActivity();
-    this.socket.close(code, clipReason(reason));
-  }
-
-  /** Drops the TCP connection without a close frame: the client sees 1006. */
-  terminate(): void {
-    if (!this.open) return;
-    this.closingByAgent = true;
-    this.stopActivity();
-    this.socket.terminate();
-  }
-
-  // ---- observing -----------------------------------------------------------------------------
-
-  /** Calls `listener` for every frame received from now on; returns the unsubscribe function. */
-  onMessage(listener: Listener<ReceivedMessage>): () => void {
-    this.messageListeners.add(listener);
-    return () => this.messageListeners.delete(listener);
-  }
-
-  /** Calls `listener` for every audio chunk received from now on; returns the unsubscribe function. */
-  onAudio(listener: Listener<ReceivedAudioChunk>): () => void {
-    this.audioListeners.add(listener);
-    return () => this.audioListeners.delete(listener);
+  callClientTool(name: string, parameters: Record<string, unknown> = {}, options: ClientToolCallOptions = {}): Promise<ClientToolResult> {
+    return this.tools.call(name, parameters, options);
   }
 
   /**
-   * Resolves with the first truthy value of `predicate`, evaluated now and after every received
-   * frame. Rejects after `timeoutMs` (real time), or when the session closes while it is falsy.
+   * Resolves with the `conversation_initiation_client_data` once it arrives, or `null` when
+   * another frame comes first (the client data, if any, is the first frame), after `timeoutMs`
+   * of real time (default: the agent's `clientDataWaitMs`), or when the session closes. Resolves
+   * at once when it was already received. The default conversation waits so before its metadata.
    */
-  waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = (): boolean => {
-        let value: T | undefined | null | false;
-        try {
-          value = predicate();
-        } catch (error) {
-          finish();
-          reject(error);
-          return true;
-        }
-        if (value) {
-          finish();
-          resolve(value);
-          return true;
-        }
-        if (!this.open) {
-          finish();
-          reject(new Error(`session closed (${this.closeInfo?.code}) before ${what}`));
-          return true;
-        }
-        return false;
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
+  waitForClientData(timeoutMs = this.options.clientDataWaitMs): Promise<ClientDataMessage | null> {
+    if (this.clientData.length) return Promise.resolve(this.clientData[0]);
+    if (!this.isOpen || timeoutMs <= 0) return Promise.resolve(null);
+    return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
-        this.changeListeners.delete(onChange);
+        unsubscribe();
+        resolve(this.clientData[0] ?? null);
       };
-      const onChange = () => void check();
-      if (!check()) this.changeListeners.add(onChange);
+      // Real time, not the session clock: this bounds a network round trip, which an injected
+      // clock (pacing audio in tests) does not model; and it must end without anyone advancing it.
+      const timer = setTimeout(finish, timeoutMs);
+      const unsubscribe = this.onMessage(finish);
+      void this.closed.then(finish);
     });
   }
 
-  /** Resolves with the first received message (past or future) of `kind` that matches `predicate`. */
-  waitForMessage(
-    kind: ClientMessageKind,
-    predicate: (message: ClientMessage) => boolean = () => true,
-    timeoutMs = 5000,
-  ): Promise<ReceivedMessage> {
-    return this.waitFor(
-      () => this.received.find((record) => record.kind === kind && record.message && predicate(record.message)),
-      timeoutMs,
-      `a ${kind} message`,
-    );
+  /**
+   * Runs the default conversation, or the chosen parts of it: waits briefly for the client data
+   * and sends the metadata (if not sent yet), keepalive pings, the greeting, the echo of user
+   * turns with barge-in, and the answers to typed messages. Runs once per session; later calls
+   * do nothing. The returned promise resolves once the metadata and greeting are under way.
+   * @throws (synchronously) if a bundled clip cannot be loaded.
+   */
+  runDefault(parts: DefaultParts = {}): Promise<void> {
+    if (this.defaultStarted) return Promise.resolve();
+    this.defaultStarted = true;
+    return runDefaultConversation(this, parts);
   }
 
-  /** Resolves with all received samples once at least `minSamples` have arrived. */
-  waitForAudio(minSamples: number, timeoutMs = 5000): Promise<Int16Array> {
-    return this.waitFor(
-      () => {
-        const count = this.audioChunks.reduce((sum, chunk) => sum + chunk.samples.length, 0);
-        return count >= minSamples && this.receivedSamples();
-      },
-      timeoutMs,
-      `${minSamples} audio samples`,
-    );
-  }
-
-  // ---- internals -----------------------------------------------------------------------------
-
-  /** A fresh audio/interruption event id, above every id used so far. */
-  private nextEventId(): number {
+  /** A fresh event id above every audio, interruption and tool call id used so far. */
+  nextEventId(): number {
     return ++this.lastEventId;
+  }
+
+  protected override handleClientMessage(kind: ClientMessageKind, message: AgentClientMessage, at: number): void {
+    if (kind === 'pong') {
+      const pong = this.pings.receivePong((message as PongMessage).event_id, at);
+      if (this.options.record) this.pongs.push(pong);
+    } else if (kind === 'client_tool_result') {
+      this.tools.receive(message as ClientToolResultMessage, at);
+    } else {
+      applyClientMessage(this, kind, message, at);
+    }
+  }
+
+  protected override handleClosed({ code }: CloseInfo): void {
+    this.pings.failAll(`session closed (${code})`);
+    this.tools.failAll(`session closed (${code})`);
+  }
+
+  protected override stopActivity(): void {
+    super.stopActivity();
+    for (const speech of [...this.speeches].reverse()) speech.stop('closed');
   }
 
   private encodeChunks(samples: Int16Array | Float32Array, sampleRate: number | undefined, chunkMs?: number): SpeechChunk[] {
@@ -462,7 +337,7 @@ export class AgentSession {
   }
 
   private sendChunk(chunk: SpeechChunk, eventId = this.nextEventId()) {
-    if (!this.send(serverMessage.audio(chunk.base64, eventId))) return null;
+    if (!this.send(serverMessage.audio(chunk.base64, eventId, chunk.alignment))) return null;
     return { eventId, ...this.playout.schedule(chunk.durationMs) };
   }
 
@@ -470,105 +345,4 @@ export class AgentSession {
     const index = this.speeches.indexOf(finished);
     this.speeches.find((speech, i) => i > index && speech.state === 'queued')?.start();
   }
-
-  private receive(raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
-    if (!this.isOpen) return;
-    const at = this.clock.now();
-    const buffer = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-    if (isBinary) {
-      this.record({ at, data: buffer, isBinary });
-      if (this.options.strict) this.close(1008, 'invalid message: binary frame');
-      return;
-    }
-    const text = buffer.toString('utf8');
-    const parsed = parseClientMessage(text);
-    if (!parsed.ok) {
-      this.record({ at, data: text, isBinary });
-      if (this.options.strict) this.close(1008, parsed.error);
-      return;
-    }
-    const record: ReceivedMessage = { at, data: text, isBinary, kind: parsed.kind, message: parsed.message };
-    // ClientDataMessage's index signature defeats narrowing by `in`, hence the kind and casts.
-    if (parsed.kind === 'user_audio_chunk') {
-      this.receiveAudio((parsed.message as UserAudioChunkMessage).user_audio_chunk, at, record);
-      return;
-    }
-    if (parsed.kind === 'pong') this.receivePong((parsed.message as PongMessage).event_id, at);
-    if (parsed.kind === 'conversation_initiation_client_data') this.clientData.push(parsed.message);
-    this.record(record);
-  }
-
-  private receiveAudio(base64: string, at: number, record: ReceivedMessage): void {
-    if (this.metadataSentAt === null && this.options.strict) {
-      this.record(record);
-      this.close(1008, 'audio received before conversation_initiation_metadata');
-      return;
-    }
-    let samples: Int16Array;
-    try {
-      samples = decodeAudio(Buffer.from(base64, 'base64'), this.inputFormat);
-    } catch (error) {
-      this.record(record);
-      if (this.options.strict) this.close(1008, `invalid message: ${(error as Error).message}`);
-      return;
-    }
-    const chunk: ReceivedAudioChunk = { samples, at, base64Length: base64.length };
-    this.firstAudioAt ??= at;
-    if (this.options.record) this.audioChunks.push(chunk);
-    for (const listener of this.audioListeners) listener(chunk);
-    this.record(record);
-  }
-
-  private receivePong(eventId: number, at: number): void {
-    const pending = this.pendingPings.get(eventId);
-    const delayMs = pending ? at - pending.sentAt : null;
-    if (this.options.record) this.pongs.push({ eventId, at, delayMs });
-    if (pending && delayMs !== null) {
-      this.pendingPings.delete(eventId);
-      this.lastPingMs = Math.round(delayMs);
-      pending.resolve(delayMs);
-    }
-  }
-
-  private record(record: ReceivedMessage): void {
-    if (this.options.record) this.received.push(record);
-    for (const listener of this.messageListeners) listener(record);
-    this.notifyChange();
-  }
-
-  private notifyChange(): void {
-    for (const listener of [...this.changeListeners]) listener();
-  }
-
-  private setTimer(callback: () => void, ms: number): void {
-    const handle = this.clock.setTimeout(() => {
-      this.timers.delete(handle);
-      callback();
-    }, ms);
-    this.timers.add(handle);
-  }
-
-  /** Stops timers and speeches: nothing more will be sent. */
-  private stopActivity(): void {
-    for (const handle of this.timers) this.clock.clearTimeout(handle);
-    this.timers.clear();
-    for (const speech of [...this.speeches].reverse()) speech.stop('closed');
-  }
-
-  private handleClose(code: number, reason: string): void {
-    if (!this.open) return;
-    this.open = false;
-    this.stopActivity();
-    for (const pending of this.pendingPings.values()) pending.reject(new Error(`session closed (${code})`));
-    this.pendingPings.clear();
-    this.closeInfo = { code, reason, byAgent: this.closingByAgent };
-    this.resolveClosed(this.closeInfo);
-    this.notifyChange();
-  }
-}
-
-function clipReason(reason: string): string {
-  let clipped = reason;
-  while (Buffer.byteLength(clipped) > MAX_REASON_BYTES) clipped = clipped.slice(0, -1);
-  return clipped;
 }

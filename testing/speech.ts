@@ -4,6 +4,7 @@
  */
 import type { AgentClock } from './clock.js';
 import type { PlayoutClock, PlayoutSpan } from './playout.js';
+import type { AudioAlignment } from './protocol.js';
 
 /** Life of an {@link AgentSpeech}. */
 export type SpeechState = 'queued' | 'sending' | 'playing' | 'finished' | 'interrupted' | 'closed';
@@ -17,6 +18,8 @@ export interface SpeechChunk {
   base64: string;
   /** Playback duration of the chunk. */
   durationMs: number;
+  /** Timing of the characters spoken in the chunk, sent with it when present. */
+  alignment?: AudioAlignment;
 }
 
 /** What a speech needs from its session. */

@@ -96,6 +96,19 @@ export class EnergyVad {
     return this.speaking;
   }
 
+  /** The level (dBFS) above which a frame can be speech. */
+  get thresholdDb(): number {
+    return this.options.thresholdDb;
+  }
+
+  /**
+   * Milliseconds from the start of the turn in progress to the end of its last loud frame
+   * (0 outside a turn): the speech heard so far, trailing quiet excluded.
+   */
+  get turnSpeechMs(): number {
+    return this.speaking ? ((this.lastLoudEnd - this.turnStart) / this.sampleRate) * 1000 : 0;
+  }
+
   /** Feeds audio; returns the turn starts and ends completed by it, in order. */
   push(samples: Int16Array): VadEvent[] {
     const events: VadEvent[] = [];
