@@ -45,9 +45,9 @@ export function App() {
       <nav><a href="/">All examples</a></nav>
       <h1>Talk to the agent <small>(React)</small></h1>
       <header>
-        <button className="primary" onClick={() => voice.start().catch(() => {})} disabled={status !== 'disconnected'}>Start</button>
-        <button onClick={() => voice.stop()} disabled={status === 'disconnected'}>Stop</button>
-        <button onClick={() => voice.setMuted(!state.isMuted)} disabled={status !== 'connected'} aria-pressed={state.isMuted}>
+        <button id="start" className="primary" onClick={() => voice.start().catch(() => {})} disabled={status !== 'disconnected'}>Start</button>
+        <button id="stop" onClick={() => voice.stop()} disabled={status === 'disconnected'}>Stop</button>
+        <button id="mute" onClick={() => voice.setMuted(!state.isMuted)} disabled={status !== 'connected'} aria-pressed={state.isMuted}>
           {state.isMuted ? 'Unmute' : 'Mute'}
         </button>
         <span id="status" data-status={status}>{status}</span>
