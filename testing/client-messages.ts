@@ -5,6 +5,7 @@
  * refused, because the one frame allowed before the metadata must not cost the client a 1008.
  */
 import type { AgentClientMessage, ClientDataMessage, ClientMessageKind, FeedbackMessage } from './protocol.js';
+import type { ReceivedMessage } from './session-types.js';
 
 /** The overrides of `conversation_initiation_client_data`, merged over every such message. */
 export interface ConversationOverrides {
@@ -44,13 +45,21 @@ export interface ReceivedFeedback {
 
 /** The session's typed records of client messages, filled by {@link applyClientMessage}. */
 export interface ClientRecords {
+  /** Every client data message, as received. */
   readonly clientData: ClientDataMessage[];
+  /** Their overrides, merged. */
   overrides: ConversationOverrides;
+  /** Their dynamic variables, merged. */
   dynamicVariables: DynamicVariables;
+  /** The last `user_id` given. */
   userId: string | null;
+  /** Typed messages. */
   readonly userMessages: ReceivedText[];
+  /** Contextual updates. */
   readonly contextualUpdates: ReceivedText[];
+  /** Times of the `user_activity` messages. */
   readonly userActivity: number[];
+  /** Valid feedback. */
   readonly feedback: ReceivedFeedback[];
 }
 
@@ -107,6 +116,40 @@ export function readClientData(message: ClientDataMessage): {
   }
   const userId = stringAt(message, 'user_id') ?? null;
   return { overrides, dynamicVariables, userId };
+}
+
+/** What {@link waitForClientData} needs from the session. */
+export interface ClientDataSource {
+  /** Client data received so far. */
+  readonly clientData: readonly ClientDataMessage[];
+  /** Whether the session is open. */
+  readonly isOpen: boolean;
+  /** Settles when the session has ended. */
+  readonly closed: Promise<unknown>;
+  /** Calls `listener` for every frame received; returns the unsubscribe function. */
+  onMessage(listener: (record: ReceivedMessage) => void): () => void;
+}
+
+/**
+ * Resolves with the session's first client data once it arrives (at once if it already did),
+ * or `null` when another frame comes first, after `timeoutMs` or when the session closes.
+ */
+export function waitForClientData(session: ClientDataSource, timeoutMs: number): Promise<ClientDataMessage | null> {
+  if (session.clientData.length) return Promise.resolve(session.clientData[0]);
+  if (!session.isOpen || timeoutMs <= 0) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(session.clientData[0] ?? null);
+    };
+    // Real time, not the session clock: this bounds a network round trip, which an injected
+    // clock (pacing audio in tests) does not model; and it must end without anyone advancing it.
+    const timer = setTimeout(finish, timeoutMs);
+    // The client data, if sent at all, is the first frame: any frame ends the wait.
+    const unsubscribe = session.onMessage(finish);
+    void session.closed.then(finish);
+  });
 }
 
 /**

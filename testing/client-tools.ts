@@ -29,6 +29,7 @@ export interface ClientToolResult {
 
 /** What the calls need from their session. */
 export interface ToolCallHost {
+  /** The session clock (timeouts run on it). */
   clock: AgentClock;
   /** Sends a message; `false` when the socket is not open. */
   send(message: unknown): boolean;

@@ -22,16 +22,19 @@
  *
  * Keys off the page: a site's backend gets a signed URL (`agent.createSignedUrl()`, or
  * `GET agent.signedUrlEndpoint` with an `x-api-key` header) and the page connects with it as
- * `wsUrl`, without an API key.
+ * `wsUrl`, without an API key. The URL carries `agent_id`, `expires` (Unix ms) and
+ * `conversation_signature` (HMAC-SHA256 under a random secret of this agent): a valid one is
+ * accepted without `api_key`, an expired one closes with 1008 `signed URL expired`, a wrong one
+ * with 1008 `invalid signature`. Plain URLs still need `api_key` and `agent_id`.
  *
  * @example
  * // backend (Node): hand the page a URL that needs no key
- * const { signed_url } = await (await fetch(`${agent.signedUrlEndpoint}?agent_id=demo`, {
- *   headers: { 'x-api-key': process.env.PERF_KEY },
- * })).json();
+ * const wsUrl = await fetchSignedUrl(agent.signedUrlEndpoint, { apiKey: process.env.PERF_KEY, agentId: 'demo' });
+ * // (the same as GET `${agent.signedUrlEndpoint}?agent_id=demo` with an `x-api-key` header,
+ * // answered with {"signed_url":"ws://...?agent_id=demo&conversation_signature=...&expires=..."})
  */
 export { createLocalAgent, type LocalAgent } from './local-agent.js';
-export { UrlSigner, SIGNATURE_REASONS, type SignatureCheck, type SignedUrlOptions } from './signed-url.js';
+export { fetchSignedUrl, UrlSigner, SIGNATURE_REASONS, type SignatureCheck, type SignedUrlOptions } from './signed-url.js';
 export {
   readClientData,
   substituteVariables,
@@ -43,6 +46,7 @@ export {
 export type { ClientToolCallOptions, ClientToolResult } from './client-tools.js';
 export { alignText } from './alignment.js';
 export { parseToolCommand, type ToolCommand } from './typed-turns.js';
+export { TurnEvents, type TurnEventOptions } from './turn-events.js';
 export type { AgentCredentials, AgentScript, LocalAgentOptions, SessionBehaviourOptions } from './options.js';
 export { AgentSession } from './session.js';
 export { SessionChannel } from './session-channel.js';

@@ -46,12 +46,17 @@ export interface SessionBehaviourOptions {
   bufferAheadMs?: number;
   /**
    * Enforce the protocol: close with 1008 on audio before the metadata, on a malformed or unknown
-   * message and on a binary frame. Default true.
+   * message (e.g. feedback whose score is not `like`/`dislike`) and on a binary frame. When false,
+   * audio before the metadata is accepted and an invalid message gets an `error` event
+   * (`error_type` `invalid_message`) instead of a close. The client data is never refused.
+   * Default true.
    */
   strict?: boolean;
   /**
    * Accepts or rejects credentials: return `true`, or a reason to close with 1008.
-   * Default: any non-empty `api_key` and `agent_id`.
+   * Default: any non-empty `api_key` and `agent_id`. Also checks the key of the signed-URL
+   * endpoint; not called for connections through a signed URL (they carry no key: the
+   * signature is checked instead).
    */
   authorize?: (credentials: AgentCredentials) => true | string;
   /**

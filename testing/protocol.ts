@@ -29,15 +29,20 @@ export type ContextualUpdateMessage = Extract<ClientMessage, { type: 'contextual
  */
 export interface ClientToolResultMessage {
   type: 'client_tool_result';
+  /** The `tool_call_id` of the `client_tool_call` answered. */
   tool_call_id: string;
+  /** What the tool returned (or its error message). */
   result?: unknown;
+  /** Whether the tool failed. Absent: false. */
   is_error?: boolean;
 }
 
 /** `{"type":"feedback","score":"like","event_id":7}`: the user rated an agent response. */
 export interface FeedbackMessage {
   type: 'feedback';
+  /** The rating. */
   score: 'like' | 'dislike';
+  /** The `event_id` of the rated agent response. */
   event_id: number;
 }
 
@@ -126,8 +131,11 @@ export interface InitiationMetadata {
  * The three arrays have the same length.
  */
 export interface AudioAlignment {
+  /** The characters spoken in the chunk, in order. */
   chars: string[];
+  /** When each starts, from the chunk's start. */
   char_start_times_ms: number[];
+  /** How long each lasts. */
   char_durations_ms: number[];
 }
 

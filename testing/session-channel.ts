@@ -15,8 +15,16 @@ import {
   type UserAudioChunkMessage,
 } from './protocol.js';
 import type { AgentSocket, CloseInfo, ReceivedAudioChunk, ReceivedMessage, SentMessage } from './session-types.js';
+import { waitForChange } from './waiting.js';
 
 type Listener<T> = (value: T) => void;
+
+/**
+ * A test on a received message. Declared as a method so its parameter is bivariant: predicates
+ * written for the SDK's narrower `ClientMessage` (before the tool result and feedback messages
+ * were accepted) still type-check.
+ */
+type MessagePredicate = { check(message: AgentClientMessage): boolean }['check'];
 
 /** Close reasons are limited to 123 bytes by RFC 6455. */
 const MAX_REASON_BYTES = 123;
@@ -158,45 +166,20 @@ export class SessionChannel {
    * frame. Rejects after `timeoutMs` (real time), or when the session closes while it is falsy.
    */
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = (): boolean => {
-        let value: T | undefined | null | false;
-        try {
-          value = predicate();
-        } catch (error) {
-          finish();
-          reject(error);
-          return true;
-        }
-        if (value) {
-          finish();
-          resolve(value);
-          return true;
-        }
-        if (!this.open) {
-          finish();
-          reject(new Error(`session closed (${this.closeInfo?.code}) before ${what}`));
-          return true;
-        }
-        return false;
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      const finish = () => {
-        clearTimeout(timer);
-        this.changeListeners.delete(onChange);
-      };
-      const onChange = () => void check();
-      if (!check()) this.changeListeners.add(onChange);
-    });
+    const source = {
+      onChange: (listener: () => void) => {
+        this.changeListeners.add(listener);
+        return () => void this.changeListeners.delete(listener);
+      },
+      closedWith: () => (this.open ? null : this.closeInfo?.code),
+    };
+    return waitForChange(source, predicate, timeoutMs, what);
   }
 
   /** Resolves with the first received message (past or future) of `kind` that matches `predicate`. */
   waitForMessage(
     kind: ClientMessageKind,
-    predicate: (message: AgentClientMessage) => boolean = () => true,
+    predicate: MessagePredicate = () => true,
     timeoutMs = 5000,
   ): Promise<ReceivedMessage> {
     return this.waitFor(

@@ -5,10 +5,10 @@
  * interruptible speech, transcripts, pings, client tool calls.
  */
 import { randomBytes } from 'node:crypto';
-import { durationMs, encodeAudio, floatToInt16, isAudioFormat, resample, sampleRateOf } from './audio-format.js';
-import { alignText } from './alignment.js';
+import { isAudioFormat } from './audio-format.js';
 import {
   applyClientMessage,
+  waitForClientData,
   type ConversationOverrides,
   type DynamicVariables,
   type ReceivedFeedback,
@@ -30,7 +30,7 @@ import {
 } from './protocol.js';
 import { SessionChannel } from './session-channel.js';
 import type { AgentSocket, CloseInfo, ReceivedPong, SendAudioOptions, SpeakOptions } from './session-types.js';
-import { AgentSpeech, truncateText, type SpeechChunk, type SpeechTransport } from './speech.js';
+import { AgentSpeech, encodeSpeechChunks, truncateText, type SpeechChunk, type SpeechTransport } from './speech.js';
 import type { PcmAudio } from './wav.js';
 
 /** A connection to the local agent, see the module comment. */
@@ -116,7 +116,8 @@ export class AgentSession extends SessionChannel {
    * @returns the event ids used and the audio's duration.
    */
   sendAudio(samples: Int16Array | Float32Array, options: SendAudioOptions = {}): { eventIds: number[]; durationMs: number } {
-    const chunks = this.encodeChunks(samples, options.sampleRate, options.chunkMs);
+    const chunkMs = options.chunkMs ?? this.options.chunkMs;
+    const chunks = encodeSpeechChunks(samples, this.outputFormat, { sampleRate: options.sampleRate, chunkMs });
     if (options.eventId !== undefined) this.lastEventId = Math.max(this.lastEventId, options.eventId);
     const eventIds: number[] = [];
     for (const chunk of chunks) {
@@ -135,11 +136,9 @@ export class AgentSession extends SessionChannel {
   speak(audio: Int16Array | Float32Array | PcmAudio, options: SpeakOptions = {}): AgentSpeech {
     const samples = 'samples' in audio ? audio.samples : audio;
     const sampleRate = options.sampleRate ?? ('sampleRate' in audio ? audio.sampleRate : undefined);
-    const chunks = this.encodeChunks(samples, sampleRate, options.chunkMs);
-    if (options.text !== undefined && (options.alignment ?? this.options.alignment)) {
-      const alignments = alignText(options.text, chunks.map((chunk) => chunk.durationMs));
-      chunks.forEach((chunk, index) => (chunk.alignment = alignments[index]));
-    }
+    const chunkMs = options.chunkMs ?? this.options.chunkMs;
+    const alignedText = (options.alignment ?? this.options.alignment) ? options.text : undefined;
+    const chunks = encodeSpeechChunks(samples, this.outputFormat, { sampleRate, chunkMs, alignedText });
     const transport: SpeechTransport = {
       clock: this.clock,
       playout: this.playout,
@@ -264,20 +263,7 @@ export class AgentSession extends SessionChannel {
    * at once when it was already received. The default conversation waits so before its metadata.
    */
   waitForClientData(timeoutMs = this.options.clientDataWaitMs): Promise<ClientDataMessage | null> {
-    if (this.clientData.length) return Promise.resolve(this.clientData[0]);
-    if (!this.isOpen || timeoutMs <= 0) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(this.clientData[0] ?? null);
-      };
-      // Real time, not the session clock: this bounds a network round trip, which an injected
-      // clock (pacing audio in tests) does not model; and it must end without anyone advancing it.
-      const timer = setTimeout(finish, timeoutMs);
-      const unsubscribe = this.onMessage(finish);
-      void this.closed.then(finish);
-    });
+    return waitForClientData(this, timeoutMs);
   }
 
   /**
@@ -317,23 +303,6 @@ export class AgentSession extends SessionChannel {
   protected override stopActivity(): void {
     super.stopActivity();
     for (const speech of [...this.speeches].reverse()) speech.stop('closed');
-  }
-
-  private encodeChunks(samples: Int16Array | Float32Array, sampleRate: number | undefined, chunkMs?: number): SpeechChunk[] {
-    const outRate = sampleRateOf(this.outputFormat);
-    const pcm = samples instanceof Float32Array ? floatToInt16(samples) : samples;
-    const audio = resample(pcm, sampleRate ?? outRate, outRate);
-    const ms = chunkMs ?? this.options.chunkMs;
-    const size = Number.isFinite(ms) ? Math.max(1, Math.round((outRate * ms) / 1000)) : Math.max(1, audio.length);
-    const chunks: SpeechChunk[] = [];
-    for (let offset = 0; offset < audio.length; offset += size) {
-      const part = audio.subarray(offset, offset + size);
-      chunks.push({
-        base64: encodeAudio(part, this.outputFormat).toString('base64'),
-        durationMs: durationMs(part.length, outRate),
-      });
-    }
-    return chunks;
   }
 
   private sendChunk(chunk: SpeechChunk, eventId = this.nextEventId()) {

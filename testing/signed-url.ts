@@ -58,3 +58,21 @@ export class UrlSigner {
     return createHmac('sha256', this.secret).update(`${agentId}.${expires}`).digest('base64url');
   }
 }
+
+/**
+ * The backend half, for a site's server (Node 18+): asks an agent's signed-URL endpoint for a URL
+ * the page can use as `wsUrl` without any key, e.g. in the handler of the page's own
+ * `/voice-url` route. The API key stays on the server.
+ * @param endpoint the agent's `signedUrlEndpoint`.
+ * @throws with the endpoint's error when the key or agent id is refused.
+ */
+export async function fetchSignedUrl(endpoint: string, credentials: { apiKey: string; agentId: string }): Promise<string> {
+  const url = new URL(endpoint);
+  url.searchParams.set('agent_id', credentials.agentId);
+  const response = await fetch(url, { headers: { 'x-api-key': credentials.apiKey } });
+  const body = (await response.json().catch(() => ({}))) as { signed_url?: unknown; error?: unknown };
+  if (!response.ok || typeof body.signed_url !== 'string') {
+    throw new Error(`signed URL refused (${response.status}): ${String(body.error ?? 'no signed_url in the answer')}`);
+  }
+  return body.signed_url;
+}

@@ -2,6 +2,8 @@
  * One agent utterance streamed like a TTS server does: chunks are sent a little ahead of the
  * client's playout (not all at once), so an interruption can still stop the rest of it.
  */
+import { alignText } from './alignment.js';
+import { durationMs, encodeAudio, floatToInt16, resample, sampleRateOf, type AudioFormat } from './audio-format.js';
 import type { AgentClock } from './clock.js';
 import type { PlayoutClock, PlayoutSpan } from './playout.js';
 import type { AudioAlignment } from './protocol.js';
@@ -20,6 +22,33 @@ export interface SpeechChunk {
   durationMs: number;
   /** Timing of the characters spoken in the chunk, sent with it when present. */
   alignment?: AudioAlignment;
+}
+
+/**
+ * Splits audio into chunks ready to send: resampled from `sampleRate` (default: the format's
+ * rate) to `format`, `chunkMs` long (`Infinity`: one chunk), each with the alignment of
+ * `alignedText` when one is given.
+ */
+export function encodeSpeechChunks(
+  samples: Int16Array | Float32Array,
+  format: AudioFormat,
+  options: { sampleRate?: number; chunkMs: number; alignedText?: string },
+): SpeechChunk[] {
+  const outRate = sampleRateOf(format);
+  const pcm = samples instanceof Float32Array ? floatToInt16(samples) : samples;
+  const audio = resample(pcm, options.sampleRate ?? outRate, outRate);
+  const ms = options.chunkMs;
+  const size = Number.isFinite(ms) ? Math.max(1, Math.round((outRate * ms) / 1000)) : Math.max(1, audio.length);
+  const chunks: SpeechChunk[] = [];
+  for (let offset = 0; offset < audio.length; offset += size) {
+    const part = audio.subarray(offset, offset + size);
+    chunks.push({ base64: encodeAudio(part, format).toString('base64'), durationMs: durationMs(part.length, outRate) });
+  }
+  if (options.alignedText !== undefined) {
+    const alignments = alignText(options.alignedText, chunks.map((chunk) => chunk.durationMs));
+    chunks.forEach((chunk, index) => (chunk.alignment = alignments[index]));
+  }
+  return chunks;
 }
 
 /** What a speech needs from its session. */
