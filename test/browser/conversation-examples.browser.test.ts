@@ -128,7 +128,7 @@ describe.skipIf(SKIP)(`the examples' two-way conversation, in real ${ENGINE_LABE
   });
 
   for (const name of EXAMPLES) {
-    it(`${name}: type and Send, the reply is shown and heard; like it; the agent sets the accent colour (and is told of a bad one); Stop`, async () => {
+    it(`${name}: type and Send, the reply is shown and heard; like it (and dislike the next); the agent sets the accent colour (and is told of a bad one); Stop`, async () => {
       const page = await visit(rig, demo, name);
       const wire: { action: string; frames: string[] }[] = [];
       const hint = await page.evaluate(() => document.querySelector('.hint')?.textContent);
@@ -182,6 +182,14 @@ describe.skipIf(SKIP)(`the examples' two-way conversation, in real ${ENGINE_LABE
       // A new agent response: it may be rated again.
       await page.waitFor(() => !(document.querySelector('.feedback .like') as HTMLButtonElement | null)?.disabled);
       wire.push({ action: 'type the /tool command, click Send', frames: framesSince(session, mark) });
+      mark = session.received.length;
+      await page.click('.feedback .dislike');
+      await session.waitFor(() => session.feedback.length > 1, 5000, 'the second feedback');
+      expect(session.feedback.map((feedback) => feedback.score)).toEqual(['like', 'dislike']);
+      await page.waitFor(() =>
+        [...document.querySelectorAll<HTMLButtonElement>('.feedback button')].every((button) => button.disabled),
+      );
+      wire.push({ action: 'click Dislike', frames: framesSince(session, mark) });
 
       // Something that is no colour: the tool throws, the agent is told and says it failed.
       mark = session.received.length;
