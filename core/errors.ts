@@ -67,11 +67,12 @@ const MIC_MESSAGES: Record<string, string> = {
 
 /**
  * Gives a browser error with an empty message (Chromium's `OverconstrainedError` for a bad
- * `inputDeviceId`, for one) a sentence that says what to do. The error object itself is kept,
- * so `err.name` checks work as before.
+ * `inputDeviceId`, for one) a sentence that says what to do; an `OverconstrainedError` always
+ * gets one (the engines' "Invalid constraint" does not say which). The error object itself is
+ * kept, so `err.name` checks work as before.
  */
 export function readable(error: Error): Error {
-  if (error?.message) return error;
+  if (error?.message && error.name !== 'OverconstrainedError') return error;
   const message = MIC_MESSAGES[error?.name] ?? `The microphone could not be opened (${error?.name ?? 'unknown error'}).`;
   try {
     Object.defineProperty(error, 'message', { value: message, configurable: true });

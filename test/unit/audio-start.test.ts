@@ -239,6 +239,8 @@ describe('browser errors without a message', () => {
     expect(readable(overconstrained)).toBe(overconstrained);
     expect(overconstrained.name).toBe('OverconstrainedError');
     expect(overconstrained.message).toMatch(/No microphone matches inputDeviceId/);
+    const vague = readable(new DOMException('Invalid constraint', 'OverconstrainedError'));
+    expect(vague.message).toMatch(/^No microphone matches inputDeviceId/);
     const odd = readable(new DOMException('', 'SecurityError'));
     expect(odd.message).toBe('The microphone could not be opened (SecurityError).');
     const said = new DOMException('Permission denied', 'NotAllowedError');
