@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Resampler } from '../../core/audio/dsp/resampler';
 import { ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL, speechFile } from './support/browser';
-import { correlateLooped, events, expectReleased, outputPeak, start, tone, until } from './support/scenario';
+import { captureRate, correlateLooped, events, expectReleased, outputPeak, start, tone, until } from './support/scenario';
 import { browserSuite, report } from './support/suite';
 
 describe.skipIf(!ENGINE_AVAILABLE)(`conversation in real ${ENGINE_LABEL}`, () => {
@@ -46,18 +46,11 @@ describe.skipIf(!ENGINE_AVAILABLE)(`conversation in real ${ENGINE_LABEL}`, () =>
     const { session, started } = await scripted();
     session.sendMetadata();
     expect((await started).ok).toBe(true);
-    await session.waitForAudio(16000 * 11, 20000);
+    await session.waitForAudio(16000 * 13, 25000);
     const chunks = session.audioChunks;
-    // Rate: samples delivered after the first 2 s against the agent's wall clock. The start is
-    // left out: WebKit hands over ~250 ms of microphone audio it buffered while starting, in a
-    // burst (its steady-state clock is exact), which would read as a rate 3 % too high.
-    const from = chunks.findIndex((c) => c.at - chunks[0].at >= 2000);
-    const first = chunks[from];
-    const last = chunks[chunks.length - 1];
-    const delivered = chunks.slice(from + 1).reduce((sum, c) => sum + c.samples.length, 0);
-    const rate = (delivered / (last.at - first.at)) * 1000;
+    const { rate, seconds } = captureRate(chunks);
     const error = (rate / 16000 - 1) * 100;
-    report(`capture rate ${rate.toFixed(1)} Hz over ${((last.at - first.at) / 1000).toFixed(1)} s: ${error.toFixed(3)} % off`);
+    report(`capture rate ${rate.toFixed(1)} Hz over ${seconds.toFixed(1)} s: ${error.toFixed(3)} % off`);
     expect(Math.abs(error)).toBeLessThan(0.5);
     // Every chunk is base64 of 2048 PCM16 samples (4096 bytes).
     expect(chunks.every((c) => c.samples.length === 2048 && c.base64Length === 5464)).toBe(true);

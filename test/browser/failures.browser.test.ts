@@ -126,9 +126,16 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
     expect(await session.ping(77)).toBeLessThan(100);
   });
 
-  /** Start/stop cycles: 20 in Firefox, where each start takes about a second (getUserMedia and a new AudioContext). */
-  const CYCLES = ENGINE === 'firefox' ? 20 : 50;
-  const cyclesTitle = `leaks nothing over ${CYCLES} start/stop cycles${ENGINE === 'firefox' ? ' (Firefox: 20, as each start takes about a second there)' : ''}`;
+  /**
+   * Start/stop cycles: 50 in Chromium. 20 in Firefox, where each start takes about a second
+   * (getUserMedia and a new AudioContext). 20 in WebKit, each stopped once the microphone streams:
+   * WebKitGTK 2.50's web process crashed (an engine crash: "WebProcess CRASHED") on about one stop
+   * in 100 made while its capture was still starting.
+   */
+  const CYCLES = ENGINE === 'chromium' ? 50 : 20;
+  const cyclesTitle =
+    `leaks nothing over ${CYCLES} start/stop cycles` +
+    { chromium: '', firefox: ' (Firefox: 20, as each start takes about a second there)', webkit: ' (WebKit: 20, each stopped once the microphone streams, as its web process crashes on some stops made while capture is still starting)' }[ENGINE];
   it(cyclesTitle, async () => {
     t.agent.setScript((session) => session.sendMetadata());
     try {
@@ -137,8 +144,9 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
       let listenersAfterFirst = 0;
       for (let cycle = 0; cycle < CYCLES; cycle++) {
         const started = start(t.page);
-        await t.agent.nextSession();
+        const session = await t.agent.nextSession();
         expect(await started).toEqual({ ok: true });
+        if (ENGINE === 'webkit') await session.waitForAudio(2048);
         await t.page.evaluate(() => window.harness.voice.stop());
         // Released before the next start, so each cycle is checked on its own.
         await expectReleased(t.page);

@@ -75,6 +75,29 @@ export async function expectReleased(page: Page): Promise<void> {
 /** Peak level of what the page is sending to its speakers right now. */
 export const outputPeak = (page: Page): Promise<number> => page.evaluate(() => window.harness.outputPeak());
 
+/**
+ * The microphone's rate as the agent's wall clock sees it, robust to a loaded machine. Each chunk's
+ * lateness is its arrival minus the time its samples took to capture; a late (delayed) chunk only
+ * adds lateness, so the earliest arrivals trace the capture clock. The rate comes from the least
+ * lateness in the first and in the last third of the stream. The first 2 s are left out: WebKit
+ * hands over ~250 ms of audio it buffered while starting in a burst (its steady clock is exact).
+ */
+export function captureRate(chunks: { at: number; samples: Int16Array }[]): { rate: number; seconds: number } {
+  const from = chunks.findIndex((c) => c.at - chunks[0].at >= 2000);
+  let captured = 0;
+  const points = chunks.slice(from).map((c) => {
+    captured += c.samples.length;
+    return { at: c.at, lateness: c.at - chunks[from].at - (captured / 16000) * 1000 };
+  });
+  const third = Math.floor(points.length / 3);
+  const earliest = (part: typeof points) => part.reduce((best, p) => (p.lateness < best.lateness ? p : best));
+  const a = earliest(points.slice(0, third));
+  const b = earliest(points.slice(-third));
+  const seconds = (b.at - a.at) / 1000;
+  // Lateness growing by d ms over T s means T s of audio took T + d/1000 s to arrive.
+  return { rate: 16000 / (1 + (b.lateness - a.lateness) / 1000 / seconds), seconds };
+}
+
 /** Median of numbers. */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -55,6 +55,7 @@ export async function startRpc(): Promise<RpcServer> {
     return {
       run(expression) {
         const id = ++calls;
+        if (socket.readyState !== socket.OPEN) return Promise.reject(new Error('the page went away (its channel is closed)'));
         return new Promise((resolve, reject) => {
           pending.set(id, { resolve, reject });
           socket.send(JSON.stringify({ id, expression }));
