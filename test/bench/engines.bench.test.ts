@@ -133,6 +133,26 @@ function firstApart(values: number[]): { rest: number[]; note: string } {
   return { rest: apart ? rest : values, note: apart ? `; first ${ms(values[0])}, excluded` : '' };
 }
 
+/** Time from the last interruption frame's arrival until the output is silent (null after 10 s). */
+const silentSinceArrival = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number | null>((resolve) => {
+        const h = window.harness;
+        const data = new Float32Array(h.tap.small.fftSize);
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => {
+          h.tap.small.getFloatTimeDomainData(data);
+          const now = performance.now();
+          if (data.every((x: number) => Math.abs(x) < 1e-4)) resolve(now - h.lastInterruptionArrival);
+          else if (now - h.lastInterruptionArrival > 10000) resolve(null);
+          else return channel.port2.postMessage(0);
+          channel.port1.close();
+        };
+        channel.port2.postMessage(0);
+      }),
+  );
+
 const stopVoice = (page: Page) =>
   page.evaluate(async () => {
     await window.harness.voice.stop();
@@ -158,8 +178,12 @@ describe.skipIf(!ENGINE_AVAILABLE)(`engine figures in real ${ENGINE_LABEL}`, () 
       session.sendInterruption(Math.max(...eventIds) + 1);
       const result = await until(page, (n) => window.harness.interruptions[n], 5000, i);
       expect(result.audibleBefore).toBeGreaterThan(0.3);
-      expect(result.ms).not.toBeNull();
-      sdk.push(result.ms);
+      // The harness gives up after 1 s (WebKit's first flush under load can take longer): go on
+      // timing from the same arrival, here.
+      const elapsed = result.ms ?? (await silentSinceArrival(page));
+      if (result.ms === null) console.log(`[bench ${ENGINE}] round ${i}: not silent within the harness's 1 s; silent after ${elapsed?.toFixed(1)} ms`);
+      expect(elapsed).not.toBeNull();
+      sdk.push(elapsed!);
       await sleep(60);
     }
     // The engine alone, same page, the SDK's session ended first.
@@ -210,9 +234,12 @@ describe.skipIf(!ENGINE_AVAILABLE)(`engine figures in real ${ENGINE_LABEL}`, () 
     await closeFloor(page);
     console.log(`[bench ${ENGINE}] first audio → audible, SDK: ${sdk.map((x) => x.toFixed(1)).join(', ')} ms`);
     console.log(`[bench ${ENGINE}] start → audible, bare worklet: ${floor.map((x) => x.toFixed(1)).join(', ')} ms`);
-    row('first agent audio frame → audible, SDK (median of 10)', spread(sdk));
-    row('"start" → audible, engine floor: bare worklet (median of 10)', spread(floor));
-    row('first audio → audible, ours = SDK − engine (medians)', ms(median(sdk) - median(floor)));
+    // The session's first audio can wait for the engine's output stream to start (Firefox).
+    const ours = firstApart(sdk);
+    const engine = firstApart(floor);
+    row(`first agent audio frame → audible, SDK (median of ${ours.rest.length})`, `${spread(ours.rest)}${ours.note}`);
+    row(`"start" → audible, engine floor: bare worklet (median of ${engine.rest.length})`, `${spread(engine.rest)}${engine.note}`);
+    row('first audio → audible, ours = SDK − engine (medians)', ms(median(ours.rest) - median(engine.rest)));
   }, 120000);
 
   it('capture rate over 10 s of microphone streaming', async () => {
