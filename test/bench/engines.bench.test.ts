@@ -18,6 +18,12 @@ const row = (metric: string, value: string) => {
   rows.push([metric, value]);
   console.log(`[bench ${ENGINE}] ${metric}: ${value}`);
 };
+/**
+ * `ms` plus up to 50 ms at random. Engines render in bursts (WebKitGTK's here: ~37 ms); a round
+ * timed from the moment a poll saw the previous output change would land at the same phase of
+ * that cycle each time and measure one corner of it. A random offset samples the whole cycle.
+ */
+const jitter = (ms: number) => sleep(ms + Math.random() * 50);
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 /** The engine's version as its own binary (or package) reports it. */
@@ -120,7 +126,7 @@ const floorOf = () => (window as unknown as { benchFloor: Floor }).benchFloor;
 /** One floor round: start → audible, the tone plays `playMs`, then stop → silent. */
 async function floorRound(page: Page, playMs: number): Promise<{ audible: number | null; silent: number | null }> {
   const audible = await page.evaluate(() => (window as unknown as { benchFloor: Floor }).benchFloor.audible());
-  await sleep(playMs);
+  await jitter(playMs);
   const audibleBefore = await page.evaluate(() => (window as unknown as { benchFloor: Floor }).benchFloor.peak());
   expect(audibleBefore).toBeGreaterThan(0.3);
   const silent = await page.evaluate(() => (window as unknown as { benchFloor: Floor }).benchFloor.silent());
@@ -189,7 +195,7 @@ async function floorRounds(page: Page, count: number, playMs: number): Promise<{
     expect(round.silent).not.toBeNull();
     audible.push(round.audible!);
     silent.push(round.silent!);
-    await sleep(80);
+    await jitter(80);
   }
   return { audible, silent };
 }
@@ -204,7 +210,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`engine figures in real ${ENGINE_LABEL}`, () 
     for (let i = 0; i < 13; i++) {
       const { eventIds } = session.sendAudio(tone(2), { sampleRate: 16000 });
       await until(page, () => window.harness.outputPeak() > 0.3);
-      await sleep(120);
+      await jitter(120);
       session.sendInterruption(Math.max(...eventIds) + 1);
       const result = await until(page, (n) => window.harness.interruptions[n], 5000, i);
       expect(result.audibleBefore).toBeGreaterThan(0.3);
@@ -252,7 +258,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`engine figures in real ${ENGINE_LABEL}`, () 
       expect(result).not.toBeNull();
       sdk.push(result!);
       await until(page, () => window.harness.voice.mode === 'listening', 3000);
-      await sleep(100);
+      await jitter(100);
     }
     await setUpFloor(page, 'sdk');
     const inSession = (await floorRounds(page, 11, 150)).audible;
