@@ -46,7 +46,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`conversation in real ${ENGINE_LABEL}`, () =>
     const { session, started } = await scripted();
     session.sendMetadata();
     expect((await started).ok).toBe(true);
-    await session.waitForAudio(16000 * 13, 25000);
+    await session.waitForAudio(16000 * 14, 25000);
     const chunks = session.audioChunks;
     const { rate, seconds } = captureRate(chunks);
     const error = (rate / 16000 - 1) * 100;
