@@ -100,7 +100,8 @@ describe.skipIf(!ENGINE_AVAILABLE)(`interruptions in real ${ENGINE_LABEL}`, () =
     const { eventIds, overflow } = await flood(session);
     const errors = (await events(t.page)).filter((e) => e.name === 'error');
     expect(errors).toHaveLength(1);
-    expect(await outputPeak(t.page)).toBeGreaterThan(0.1);
+    // Still playing (WebKit's output can lag the last of 600 frames by a moment).
+    await until(t.page, () => window.harness.outputPeak() > 0.1, 5000);
     session.sendInterruption(Math.max(...eventIds) + 1);
     const result = await until(t.page, () => window.harness.interruptions[0]);
     report(`flood: one overflow report (${overflow}); interruption → silence ${result.ms.toFixed(1)} ms`);

@@ -77,25 +77,31 @@ export const outputPeak = (page: Page): Promise<number> => page.evaluate(() => w
 
 /**
  * The microphone's rate as the agent's wall clock sees it, robust to a loaded machine. Each chunk's
- * lateness is its arrival minus the time its samples took to capture; a late (delayed) chunk only
- * adds lateness, so the earliest arrivals trace the capture clock. The rate comes from the least
- * lateness in the first and in the last third of the stream. The first 2 s are left out: WebKit
- * hands over ~250 ms of audio it buffered while starting in a burst (its steady clock is exact).
+ * lateness is its arrival minus the time its samples took to capture; a delayed chunk only adds
+ * lateness, so the earliest arrival of each second traces the capture clock. The drift is the
+ * median slope between those per-second minima (Theil-Sen: a backlog a browser builds and then
+ * catches up on, for a few seconds, does not move it). The first 2 s are left out: WebKit hands
+ * over ~250 ms of audio it buffered while starting in a burst (its steady clock is exact).
  */
 export function captureRate(chunks: { at: number; samples: Int16Array }[]): { rate: number; seconds: number } {
   const from = chunks.findIndex((c) => c.at - chunks[0].at >= 2000);
+  const start = chunks[from].at;
   let captured = 0;
-  const points = chunks.slice(from).map((c) => {
-    captured += c.samples.length;
-    return { at: c.at, lateness: c.at - chunks[from].at - (captured / 16000) * 1000 };
-  });
-  const third = Math.floor(points.length / 3);
-  const earliest = (part: typeof points) => part.reduce((best, p) => (p.lateness < best.lateness ? p : best));
-  const a = earliest(points.slice(0, third));
-  const b = earliest(points.slice(-third));
-  const seconds = (b.at - a.at) / 1000;
-  // Lateness growing by d ms over T s means T s of audio took T + d/1000 s to arrive.
-  return { rate: 16000 / (1 + (b.lateness - a.lateness) / 1000 / seconds), seconds };
+  const perSecond = new Map<number, { t: number; lateness: number }>();
+  for (const chunk of chunks.slice(from)) {
+    captured += chunk.samples.length;
+    const t = (chunk.at - start) / 1000;
+    const lateness = chunk.at - start - (captured / 16000) * 1000;
+    const bin = Math.floor(t);
+    if (!perSecond.has(bin) || lateness < perSecond.get(bin)!.lateness) perSecond.set(bin, { t, lateness });
+  }
+  const points = [...perSecond.values()];
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) slopes.push((points[j].lateness - points[i].lateness) / (points[j].t - points[i].t));
+  }
+  // Lateness growing by d ms per second means each second of audio took 1 + d/1000 s to arrive.
+  return { rate: 16000 / (1 + median(slopes) / 1000), seconds: (chunks[chunks.length - 1].at - start) / 1000 };
 }
 
 /** Median of numbers. */

@@ -1,8 +1,9 @@
 /**
  * WebKitGTK: MiniBrowser driven by WebKitWebDriver (classic W3C WebDriver), on a private Xvfb
  * (MiniBrowser has no headless mode), with a private PulseAudio as its microphone and speakers.
- * The harness reaches pages through an injecting proxy (./inject.ts); WebKit's driver forwards no
- * console, so errors are only those the harness records in the page.
+ * WebDriver navigates and clicks; page code runs over the rig's own WebSocket (./rpc.ts), and the
+ * harness reaches pages through an injecting proxy (./inject.ts). WebKit's driver forwards no
+ * console, so page errors are those the harness records in the page.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
