@@ -3,6 +3,7 @@
 // with no restart. Produced for real: Firefox with no sound server, Firefox's block-webaudio
 // autoplay policy, and (every engine) a page whose AudioContext refuses to resume without a gesture.
 import { afterEach, describe, expect, it } from 'vitest';
+import { requireTrustedClick } from './support/autoplay';
 import { ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL } from './support/engines/driver';
 import { events, expectReleased, start, until } from './support/scenario';
 import { browserSuite, report, sleep } from './support/suite';
@@ -35,35 +36,8 @@ describe.skipIf(!ENGINE_AVAILABLE)(`audio that does not start, in real ${ENGINE_
 
   it('a context that refuses to resume without a gesture: blocked, then a real click resumes it and audio flows both ways', async () => {
     await t.open();
-    // The page's own autoplay policy, strict and engine-neutral (drivers grant user activation to
-    // the scripts they run, which relaxes the engines' own policies): a new context is suspended,
-    // and resume() works only within a second of a trusted (real) click.
-    await t.page.evaluate(() => {
-      const w = window as unknown as { clickedAt: number };
-      w.clickedAt = -Infinity;
-      document.addEventListener('click', (event) => event.isTrusted && (w.clickedAt = performance.now()), true);
-      const Native = window.AudioContext;
-      window.AudioContext = class extends Native {
-        allowed = false;
-        constructor(...args: ConstructorParameters<typeof AudioContext>) {
-          super(...args);
-          // Registered before the SDK's listener: a start that was not allowed is undone before
-          // anyone else hears of it.
-          this.addEventListener('statechange', (event) => {
-            if (this.state === 'running' && !this.allowed) {
-              event.stopImmediatePropagation();
-              void super.suspend();
-            }
-          });
-          void super.suspend();
-        }
-        override resume() {
-          if (performance.now() - w.clickedAt > 1000) return Promise.resolve();
-          this.allowed = true;
-          return super.resume();
-        }
-      };
-    });
+    // The page's own autoplay policy, strict and engine-neutral (see support/autoplay.ts).
+    await t.page.evaluate(requireTrustedClick);
     await t.page.evaluate(addResumeButton);
     const outcome = await start(t.page);
     expect(outcome).toEqual({ ok: true });

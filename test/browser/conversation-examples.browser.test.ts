@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalAgent, type AgentSession, type LocalAgent } from '../../testing/index';
 import { buildExamples, EXAMPLES } from '../../scripts/build-examples.mjs';
 import { startDemo } from '../../scripts/demo-server.mjs';
+import { requireTrustedClick } from './support/autoplay';
 import { ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL, ROOT, caps, launch, type EnginePage, type Rig } from './support/browser';
 import { playwrightOf } from './support/engines/chromium';
 import { checkPage, tone } from './support/scenario';
@@ -226,28 +227,8 @@ describe.skipIf(SKIP)(`the examples' two-way conversation, in real ${ENGINE_LABE
 
     it(`${name}: audio the browser held back starts from a click on Enable audio`, async () => {
       const page = await visit(rig, demo, name);
-      // The page's autoplay policy, made strict in the page (automation relaxes the engine's own):
-      // a context runs only once resumed during a user activation.
-      await page.evaluate(() => {
-        const Native = window.AudioContext;
-        window.AudioContext = class extends Native {
-          allowed = false;
-          constructor(...args: ConstructorParameters<typeof AudioContext>) {
-            super(...args);
-            this.addEventListener('statechange', (event) => {
-              if (this.state === 'running' && !this.allowed) {
-                event.stopImmediatePropagation();
-                void super.suspend();
-              }
-            });
-          }
-          override resume() {
-            if (!navigator.userActivation?.isActive) return Promise.resolve();
-            this.allowed = true;
-            return super.resume();
-          }
-        };
-      });
+      // The page's autoplay policy, made strict in the page (see support/autoplay.ts).
+      await page.evaluate(requireTrustedClick);
       expect(await page.evaluate(() => document.querySelector('#enable-audio:not([hidden])'))).toBeNull();
       const next = agent.nextSession(15000);
       // Start pressed by a script, not a person: no user activation, so the audio stays blocked.
