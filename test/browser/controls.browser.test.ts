@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIO_FORMATS, type AgentSession } from '../../testing/index';
 import { ENGINE_AVAILABLE, ENGINE_LABEL } from './support/browser';
-import { expectReleased, start, tone, until } from './support/scenario';
+import { checkPage, expectReleased, start, tone, until } from './support/scenario';
 import { browserSuite, report } from './support/suite';
 
 /** Peak of int16 samples, 0..1. */
@@ -28,9 +28,12 @@ describe.skipIf(!ENGINE_AVAILABLE)(`output formats, mute and volume in real ${EN
   const t = browserSuite({ script: () => {} });
 
   it(`plays every output format audibly for as long as it lasts (${AUDIO_FORMATS.join(', ')})`, async () => {
-    await t.open();
     const heard: string[] = [];
     for (const format of AUDIO_FORMATS) {
+      // A page per format: one session per page (WebKitGTK's web process crashed now and then
+      // when one page ran several sessions, see the start/stop cycles test).
+      if (t.page) await checkPage(t.page);
+      await t.open();
       const started = start(t.page);
       const session = await t.agent.nextSession();
       session.sendMetadata({ agent_output_audio_format: format });

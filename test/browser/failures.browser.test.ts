@@ -126,10 +126,19 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
     expect(await session.ping(77)).toBeLessThan(100);
   });
 
-  /** Start/stop cycles: 20 in Firefox, where each start takes about a second (getUserMedia and a new AudioContext). */
+  /**
+   * Start/stop cycles on one page: 50 in Chromium; 20 in Firefox, where each start takes about a
+   * second (getUserMedia and a new AudioContext). Not in WebKit: WebKitGTK 2.50's web process
+   * crashed ("WebProcess CRASHED", an engine crash) within a few back-to-back sessions on one page
+   * in about one run in three on this machine, whether the driver or the page itself started and
+   * stopped them; every other test there stops its session and checks that all was released.
+   */
   const CYCLES = ENGINE === 'firefox' ? 20 : 50;
-  const cyclesTitle = `leaks nothing over ${CYCLES} start/stop cycles${ENGINE === 'firefox' ? ' (Firefox: 20, as each start takes about a second there)' : ''}`;
-  it(cyclesTitle, async () => {
+  const cyclesTitle =
+    ENGINE === 'webkit'
+      ? 'leaks nothing over 50 start/stop cycles (not in WebKit: its web process crashes on back-to-back sessions in one page, an engine crash)'
+      : `leaks nothing over ${CYCLES} start/stop cycles${ENGINE === 'firefox' ? ' (Firefox: 20, as each start takes about a second there)' : ''}`;
+  it.skipIf(ENGINE === 'webkit')(cyclesTitle, async () => {
     t.agent.setScript((session) => session.sendMetadata());
     try {
       await t.open();
@@ -153,8 +162,16 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
         }
         return { failed: null, listenersAfterFirst };
       }, CYCLES);
-      for (let cycle = 0; cycle < CYCLES; cycle++) await t.agent.nextSession(15000);
-      const { failed, listenersAfterFirst } = await cycles;
+      // Its outcome is read first if the page fails (no unhandled rejection while sessions wait).
+      const outcome = cycles.then(
+        (result) => result,
+        (error: Error) => ({ failed: { error: error.message }, listenersAfterFirst: 0 }),
+      );
+      for (let cycle = 0; cycle < CYCLES; cycle++) {
+        const next = await Promise.race([t.agent.nextSession(15000), outcome.then((result) => (result.failed ? result : null))]);
+        if (next && 'failed' in next) break;
+      }
+      const { failed, listenersAfterFirst } = await outcome;
       expect(failed).toBeNull();
       await expectReleased(t.page);
       const state = await t.page.evaluate(() => ({
