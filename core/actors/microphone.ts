@@ -51,19 +51,17 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
           'Microphone access is not available: serve the page over https (or localhost) in a current browser.',
         );
       }
-      const media = await navigator.mediaDevices
-        .getUserMedia({
-        audio: {
-          echoCancellation: true,
-          noiseSuppression: true,
-          autoGainControl: true,
-          channelCount: 1,
-          ...(input.deviceId ? { deviceId: { exact: input.deviceId } } : {}),
-        },
-      })
-        .catch((error: Error) => {
-          throw readable(error);
-        });
+      const constraints: MediaTrackConstraints = {
+        echoCancellation: true,
+        noiseSuppression: true,
+        autoGainControl: true,
+        channelCount: 1,
+        ...(input.deviceId ? { deviceId: { exact: input.deviceId } } : {}),
+      };
+      // Browser errors keep their name; an empty or vague message gets one that says what to do.
+      const media = await navigator.mediaDevices.getUserMedia({ audio: constraints }).catch((error: Error) => {
+        throw readable(error);
+      });
       stream = media;
       if (!live) return media.getTracks().forEach((track) => track.stop());
       await loadWorklets(audio, input.workletUrl);
