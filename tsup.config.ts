@@ -17,7 +17,10 @@ export default defineConfig([
     esbuildPlugins: [workletEsbuildPlugin()],
     // The worklets as a file of their own too, the same text the bundles inline: sites whose CSP
     // allows no blob: or data: scripts serve it themselves.
-    onSuccess: () => writeWorklet('core/audio/worklets/processors.ts', 'dist/worklets/processors.js'),
+    onSuccess: async () => {
+      await writeWorklet('core/audio/worklets/processors.ts', 'dist/worklets/processors.js');
+      await writeWorklet('core/transport/worker-entry.ts', 'dist/worklets/relay.js');
+    },
   },
   {
     // Framework bindings: thin, and importing the package itself so there is one PerfVoice class.

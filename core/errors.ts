@@ -20,6 +20,12 @@ export type PerfVoiceErrorCode =
    */
   | 'audio_blocked_by_csp'
   /**
+   * `audioThread: 'worker'` was asked for and no Worker could be started (a Content-Security-Policy
+   * without `worker-src blob:`): self-host `perfvoice/worklets/relay.js` as `workerUrl`, or leave
+   * `audioThread` unset to fall back to the main thread.
+   */
+  | 'worker_unavailable'
+  /**
    * Not fatal: the browser has not started the session's audio (autoplay policy, no output
    * device). The state's `audioBlocked` is true until `resumeAudio()`, called from a click, starts it.
    */

@@ -17,6 +17,8 @@ export type {
   ToolCall,
   ToolResult,
   PerfVoiceState,
+  PerfVoiceStats,
+  AudioThread,
   Role,
   Status,
   TranscriptTurn,

@@ -27,7 +27,7 @@ import { toolsActor } from './actors/tools';
 import { closeAudioContext, openAudioContext } from './audio/context';
 import type { Meters } from './audio/meters';
 import { PerfVoiceError, redact } from './errors';
-import { connectionUrl, encodePong } from './protocol';
+import { connectionUrl } from './protocol';
 import { fresh, type SessionContext, type SessionEmitted, type SessionEvent, type SessionOptions } from './session-types';
 import { addTurn, correctTurn } from './transcript';
 import type { Uplink } from './uplink';
@@ -108,22 +108,23 @@ export const sessionMachine = setup({
         ),
       true,
     ),
-    pong: sendTo('socket', ({ event }) => ({ type: 'socket.send' as const, data: encodePong(as<'server.ping'>(event).eventId) })),
     connect: assign(({ event }) =>
       event.type === 'server.metadata'
         ? { conversationId: event.conversationId, outputFormat: event.outputFormat }
         : {},
     ),
     openUplink: sendTo('socket', { type: 'socket.openUplink' as const }),
+    // The relay has already sent the audio itself to the playback worklet: this keeps the record.
     enqueueAudio: enqueueActions(({ event, enqueue }) => {
-      const { audio, eventId, byteLength, alignment } = as<'server.audio'>(event);
-      enqueue.sendTo('playback', { type: 'playback.enqueue', audio, byteLength, alignment });
+      const { eventId, byteLength, alignment } = as<'server.audio'>(event);
+      enqueue.sendTo('playback', { type: 'playback.enqueue', byteLength, alignment });
       enqueue.assign({ lastAudioId: eventId });
     }),
     interrupt: enqueueActions(({ context, event, enqueue }) => {
-      // Flush first: the listener of the `interruption` event should already hear silence.
-      enqueue.sendTo('playback', { type: 'playback.flush' });
-      enqueue.assign({ dropBelow: Math.max(context.dropBelow, as<'server.interruption'>(event).eventId), agentCut: true });
+      // The relay flushed playback before reporting it; the playback actor notes the flush.
+      const { eventId, generation = 0 } = as<'server.interruption'>(event);
+      enqueue.sendTo('playback', { type: 'playback.flush', generation });
+      enqueue.assign({ dropBelow: Math.max(context.dropBelow, eventId), agentCut: true });
       enqueue.emit({ type: 'interruption' });
     }),
     agentResponse: enqueueActions(({ context, event, enqueue }) => {
@@ -258,11 +259,13 @@ export const sessionMachine = setup({
                   uplink,
                   meters,
                   setup: options.setup,
+                  thread: options.audioThread,
+                  workerUrl: options.workerUrl,
                 }),
               },
               on: {
                 'socket.closed': { target: '#perfvoice.disconnected', actions: 'socketClosed' },
-                'server.ping': { actions: 'pong' },
+                'socket.thread': { actions: assign({ audioThread: ({ event }) => event.thread }) },
                 'server.error': { actions: 'reportServerError' },
                 'server.invalid': { actions: 'reportInvalid' },
                 'server.unknown': { actions: 'reportUnknown' },
@@ -292,6 +295,7 @@ export const sessionMachine = setup({
                       format: context.outputFormat,
                       volume: context.volume,
                       meters: context.meters,
+                      uplink: context.uplink,
                       workletUrl: context.options.workletUrl,
                     }),
                     },

@@ -70,6 +70,8 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     connectTimeoutMs = 15000,
     inputDeviceId,
     workletUrl,
+    audioThread,
+    workerUrl,
     clientTools = {},
     clientToolTimeoutMs = 30000,
   } = options ?? fail('options are required ({ apiKey, agentId }).');
@@ -83,6 +85,8 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
   if (!Number.isInteger(chunkSize) || chunkSize < 128) fail('chunkSize must be a whole number of samples, 128 or more.');
   if (!(connectTimeoutMs > 0)) fail('connectTimeoutMs must be a positive number of milliseconds.');
   if (workletUrl !== undefined && (typeof workletUrl !== 'string' || !workletUrl)) fail('workletUrl must be the URL of perfvoice/worklets/processors.js.');
+  if (audioThread !== undefined && audioThread !== 'worker' && audioThread !== 'main') fail("audioThread must be 'worker' or 'main'.");
+  if (workerUrl !== undefined && (typeof workerUrl !== 'string' || !workerUrl)) fail('workerUrl must be the URL of perfvoice/worklets/relay.js.');
   if (typeof clientTools !== 'object' || !clientTools || Object.values(clientTools).some((tool) => typeof tool !== 'function')) {
     fail('clientTools must map tool names to functions.');
   }
@@ -96,6 +100,8 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     connectTimeoutMs,
     inputDeviceId,
     workletUrl,
+    audioThread,
+    workerUrl,
     clientTools,
     clientToolTimeoutMs,
     setup: setupFrame(options),

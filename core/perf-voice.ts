@@ -9,7 +9,7 @@ import { PerfVoiceError } from './errors';
 import { sessionMachine, type SessionEmitted } from './machine';
 import { resolveOptions } from './options';
 import { toState } from './state';
-import type { Mode, PerfVoiceEvent, PerfVoiceEventMap, PerfVoiceOptions, PerfVoiceState, Status } from './types';
+import type { Mode, PerfVoiceEvent, PerfVoiceEventMap, PerfVoiceOptions, PerfVoiceState, PerfVoiceStats, Status } from './types';
 
 const EVENTS: readonly PerfVoiceEvent[] = [
   'transcript',
@@ -188,6 +188,14 @@ export class PerfVoice {
   /** The server's latest voice-activity score, 0..1 (0 when it sends none, or no session). */
   getVadScore(): number {
     return this.#meters.vad;
+  }
+
+  /** Live figures of the session's audio: where it runs, the jitter buffer, what was sent. */
+  getStats(): PerfVoiceStats {
+    const { context } = this.#actor.getSnapshot();
+    const { underruns, underrunMs, longestUnderrunMs, targetMs } = this.#meters.playback;
+    const { chunks, bytes } = context.uplink;
+    return { audioThread: context.audioThread, underruns, underrunMs, longestUnderrunMs, bufferTargetMs: targetMs, sentChunks: chunks, sentBytes: bytes };
   }
 
   /**

@@ -41,12 +41,15 @@ export type ServerEvent =
       inputFormat: AudioFormat;
       raw: ServerMessage;
     }
-  | { type: 'server.audio'; audio: string; eventId: number; byteLength: number; alignment?: Alignment; raw: ServerMessage }
+  /** `audio` and `raw` are absent when the relay already sent the audio to playback. */
+  | { type: 'server.audio'; audio?: string; eventId: number; byteLength: number; alignment?: Alignment; raw?: ServerMessage }
   | { type: 'server.agentResponse'; text: string; raw: ServerMessage }
   | { type: 'server.agentCorrection'; original: string; corrected: string; raw: ServerMessage }
   | { type: 'server.userTranscript'; text: string; raw: ServerMessage }
-  | { type: 'server.interruption'; eventId: number; raw: ServerMessage }
-  | { type: 'server.ping'; eventId: number; pingMs: number | null; raw: ServerMessage }
+  /** `generation`: the playback flush the relay made for it (absent from the parser). */
+  | { type: 'server.interruption'; eventId: number; generation?: number; raw?: ServerMessage }
+  /** Pings are answered by the relay; the event only informs. */
+  | { type: 'server.ping'; eventId: number; pingMs: number | null; raw?: ServerMessage }
   /** Partial user text, replaced by the final `user_transcript`. */
   | { type: 'server.tentative'; text: string; raw: ServerMessage }
   /** The server's voice-activity score, 0..1 (handled in the socket actor: it is high-rate). */
@@ -65,6 +68,14 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 // Safe integers only: an id like 1e20 compares wrongly with every later one (a stale-audio
 // threshold that high would silence the rest of the session).
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** An audio chunk's `alignment`, or undefined when absent or malformed (it is only an extra: the audio still plays). */
+export function alignmentOf(value: unknown): Alignment | undefined {
+  const { chars, char_start_times_ms: starts } = isObject(value) ? value : {};
+  return Array.isArray(chars) && Array.isArray(starts) && chars.length === starts.length && chars.every(isString) && starts.every(Number.isFinite)
+    ? { chars, starts }
+    : undefined;
+}
 
 const invalid = (reason: string): ServerEvent => ({ type: 'server.invalid', reason });
 
@@ -108,16 +119,13 @@ export function parseServerMessage(text: string, format: AudioFormat = DEFAULT_F
       const byteLength = base64ByteLength(payload.audio_base_64);
       if (byteLength < 0) return invalid('audio that is not valid base64');
       if (byteLength % 2 && format[0] === 'p') return invalid('PCM16 audio with an odd byte count');
-      // Optional, and only an extra: a malformed alignment is ignored, the audio still plays.
-      const { chars, char_start_times_ms: starts } = isObject(payload.alignment) ? payload.alignment : {};
-      const aligned =
-        Array.isArray(chars) && Array.isArray(starts) && chars.length === starts.length && chars.every(isString) && starts.every(Number.isFinite);
+      const alignment = alignmentOf(payload.alignment);
       return {
         type: 'server.audio',
         audio: payload.audio_base_64,
         eventId: payload.event_id,
         byteLength,
-        ...(aligned ? { alignment: { chars, starts } } : {}),
+        ...(alignment ? { alignment } : {}),
         raw,
       };
     }

@@ -11,6 +11,7 @@ import type { Meters } from './audio/meters';
 import { DEFAULT_FORMAT, type AudioFormat, type ServerMessage } from './protocol';
 import type { ClientTool, EndedBy, Role, ToolCall, ToolResult, TranscriptTurn } from './types';
 import type { Uplink } from './uplink';
+import type { AudioThread } from './transport/thread';
 
 /** Options after defaults are applied. */
 export interface SessionOptions {
@@ -22,6 +23,9 @@ export interface SessionOptions {
   connectTimeoutMs: number;
   inputDeviceId: string | undefined;
   workletUrl: string | undefined;
+  /** Where the socket runs (undefined: a Worker when one starts, else the page). */
+  audioThread: AudioThread | undefined;
+  workerUrl: string | undefined;
   clientTools: Record<string, ClientTool>;
   clientToolTimeoutMs: number;
   /** The `conversation_initiation_client_data` frame, or null. */
@@ -56,6 +60,8 @@ export interface SessionContext {
   feedbackOpen: boolean;
   /** The error that ended or prevented this session, for the state snapshot. */
   error: Error | null;
+  /** Where this session's socket and real-time audio flows run, once known. */
+  audioThread: AudioThread | null;
   /** Who ended the last session. */
   endedBy: EndedBy | null;
   /** Why the session ended before it was established: what a pending start() rejects with. */
@@ -100,6 +106,7 @@ export const fresh = () => ({
   lastAudioId: -1,
   feedbackOpen: false,
   error: null,
+  audioThread: null,
   endedBy: null,
   failure: null,
   close: null,

@@ -82,6 +82,20 @@ export interface PerfVoiceSettings {
    * `data:` URL. The file must be the same version as the SDK.
    */
   workletUrl?: string;
+  /**
+   * Where the WebSocket and the real-time audio flows (microphone chunks out, agent audio in,
+   * pings, interruptions) run. By default in a dedicated Worker, so a busy page never delays
+   * them, and on the page's main thread where no Worker can be started (a Content-Security-Policy
+   * without `worker-src blob:`). `'worker'` insists (no fallback: `start()` fails with
+   * `worker_unavailable`); `'main'` never starts a Worker. `getStats().audioThread` says which runs.
+   */
+  audioThread?: AudioThread;
+  /**
+   * Where the page serves a copy of `perfvoice/worklets/relay.js` (the package's
+   * `dist/worklets/relay.js`): tried before the built-in copy as a Blob URL, for a
+   * Content-Security-Policy whose `worker-src` allows `'self'` but not `blob:`. Same version as the SDK.
+   */
+  workerUrl?: string;
   /** Per-conversation agent settings (prompt, first message, language, voice), sent first on connect. */
   overrides?: SessionOverrides;
   /** Values for the agent's `{{placeholders}}`, sent first on connect. */
@@ -100,6 +114,26 @@ export interface PerfVoiceSettings {
    * session machine (e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`).
    */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+/** Where the socket and the real-time audio flows run: a dedicated Worker, or the page's main thread. */
+export type AudioThread = 'worker' | 'main';
+
+/** Live figures of the session's audio, from `voice.getStats()` (cheap: read them as often as you like). */
+export interface PerfVoiceStats {
+  /** Where this session's socket and real-time audio run; null before its socket starts. */
+  readonly audioThread: AudioThread | null;
+  /** Times agent audio ran dry in the middle of a response (late frames); the buffer then grows. */
+  readonly underruns: number;
+  /** The silence those underruns caused in all, in ms (measured on the audio thread). */
+  readonly underrunMs: number;
+  /** The longest such silence, in ms. */
+  readonly longestUnderrunMs: number;
+  /** How much agent audio the jitter buffer now gathers before it starts playing, in ms. */
+  readonly bufferTargetMs: number;
+  /** Microphone chunks sent this session, and their size on the wire in bytes (updated once a second). */
+  readonly sentChunks: number;
+  readonly sentBytes: number;
 }
 
 /** One turn of the conversation. */

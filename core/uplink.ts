@@ -1,15 +1,18 @@
 /**
- * The path of microphone chunks to the wire. Chunks are the one high-rate flow of a session, so
- * they skip the machine: the capture actor hands each finished frame to `send`, which the socket
- * actor sets only when the machine tells it the session is connected (and clears when the socket
- * goes). Before the initiation metadata `send` is null and chunks are dropped.
+ * The audio paths between the audio actors and the socket's relay. Chunks and agent audio are the
+ * high-rate flows of a session, so they skip the machine (and, on the worker path, the page's
+ * thread): the microphone actor lends the capture worklet's output as a port (`capture`), the
+ * socket actor takes the playback worklet's input port (`playback`), and the relay moves the
+ * audio between them and the wire.
  */
 export interface Uplink {
-  /** Sends one audio chunk frame; null while no audio may leave. */
-  send: ((frame: string) => void) | null;
-  /** Chunks and bytes sent this session. */
+  /** Set by the microphone actor: a new port on which the capture worklet posts its chunk frames. */
+  capture: (() => MessagePort) | null;
+  /** Set by the socket actor: hands it the playback worklet's port for agent audio and flushes. */
+  playback: ((port: MessagePort) => void) | null;
+  /** Chunks and bytes sent this session (counted by the relay, reported once a second). */
   chunks: number;
   bytes: number;
 }
 
-export const createUplink = (): Uplink => ({ send: null, chunks: 0, bytes: 0 });
+export const createUplink = (): Uplink => ({ capture: null, playback: null, chunks: 0, bytes: 0 });

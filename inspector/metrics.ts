@@ -30,10 +30,12 @@ export interface InspectorMetrics {
   received: { chunks: number; bytes: number; stale: number };
   /** `ping_ms` of the last ping (the server's round-trip estimate), null when it sent none. */
   pingMs: number | null;
-  /** Time from the last ping's arrival at the machine to its pong being handed to the socket (ms). */
-  pongDelayMs: number | null;
-  /** Pings answered this session. */
+  /** Pings answered this session (by the relay, at once, on the thread it runs on). */
   pongs: number;
+  /** Where the socket and the real-time audio run (`worker` or `main`), null before a socket. */
+  audioThread: string | null;
+  /** The playback jitter buffer: underruns (count, ms of silence in all) and its current target (ms). */
+  jitter: { underruns: number; underrunMs: number; targetMs: number };
   /** Interruptions this session. */
   interruptions: number;
   /** End of user speech → first agent audio, per turn, oldest first. */
@@ -49,8 +51,9 @@ export const emptyMetrics = (state = 'disconnected'): InspectorMetrics => ({
   sent: { chunks: 0, bytes: 0, wireBytes: 0 },
   received: { chunks: 0, bytes: 0, stale: 0 },
   pingMs: null,
-  pongDelayMs: null,
   pongs: 0,
+  audioThread: null,
+  jitter: { underruns: 0, underrunMs: 0, targetMs: 0 },
   interruptions: 0,
   turns: [],
 });

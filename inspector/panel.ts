@@ -58,7 +58,8 @@ function template(position: InspectorPosition): string {
         ${metric('sent', '↑ audio sent')}
         ${metric('received', '↓ audio received')}
         ${metric('ping', 'last ping_ms')}
-        ${metric('pong', 'pong delay')}
+        ${metric('pong', 'pongs · audio thread')}
+        ${metric('jitter', 'jitter buffer: target · underruns')}
         ${metric('turns', 'end of user speech → first agent audio (ms), per turn, latest first', 'wide')}
       </dl>
       <div class="tools"><b>Timeline</b>
@@ -239,7 +240,8 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
     setText('received', `${chunks(m.received.chunks)} · ${formatBytes(m.received.bytes)}${m.received.stale ? ` · ${m.received.stale} stale` : ''}`);
     setText('interruptions', String(m.interruptions));
     setText('ping', m.pingMs === null ? '–' : `${m.pingMs} ms`);
-    setText('pong', m.pongDelayMs === null ? '–' : `${fixed(m.pongDelayMs)} ms (${m.pongs} pong${m.pongs === 1 ? '' : 's'})`);
+    setText('pong', `${m.pongs} · ${m.audioThread ?? '–'}`);
+    setText('jitter', `${m.jitter.targetMs} ms · ${m.jitter.underruns}${m.jitter.underruns ? ` (${m.jitter.underrunMs} ms)` : ''}`);
     setText('turns', m.turns.length ? m.turns.map((turn) => Math.round(turn.ms)).reverse().join(' · ') : '–');
   }
 

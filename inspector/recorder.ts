@@ -47,6 +47,8 @@ export interface InspectableVoice {
   readonly actor: InspectableActor;
   getInputLevel(): number;
   getOutputLevel(): number;
+  /** The jitter buffer's figures (`voice.getStats()`); absent on voices older than it. */
+  getStats?(): { underruns: number; underrunMs: number; bufferTargetMs: number };
 }
 
 /** Options of {@link recordSession}. */
@@ -88,6 +90,7 @@ export interface SessionRecorder {
 interface SessionContextLike {
   options?: { apiKey?: string; agentId?: string; wsUrl?: string; chunkSize?: number; connectTimeoutMs?: number };
   uplink?: { chunks: number; bytes: number };
+  audioThread?: string | null;
   dropBelow?: number;
   outputFormat?: string;
   conversationId?: string | null;
@@ -133,11 +136,9 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
   // Per-session metrics (reset on START).
   let received = { chunks: 0, bytes: 0, stale: 0 };
   let pingMs: number | null = null;
-  let pongDelayMs: number | null = null;
   let pongs = 0;
   let interruptions = 0;
   let turns: TurnLatency[] = [];
-  let ping: { id: number; at: number } | null = null;
   let speechEnd: number | null = null;
 
   const time = () => round(now() - t0);
@@ -187,7 +188,7 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
     switch (event.type) {
       case 'START':
         received = { chunks: 0, bytes: 0, stale: 0 };
-        pingMs = pongDelayMs = ping = speechEnd = null;
+        pingMs = speechEnd = null;
         pongs = interruptions = 0;
         turns = [];
         queue.empty(at);
@@ -210,8 +211,9 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
         return;
       }
       case 'server.ping':
+        // The relay answered it before the page heard of it.
         pingMs = typeof event.pingMs === 'number' ? event.pingMs : null;
-        ping = { id: Number(event.eventId), at };
+        pongs++;
         break;
       case 'server.interruption':
         interruptions++;
@@ -231,6 +233,7 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
     const { kind, name, text } = describeEvent(safe, source);
     if (event.type === 'server.unknown') timeline.repeat(t, kind, name, text);
     else timeline.add(t, kind, name, text);
+    if (event.type === 'server.ping') timeline.add(t, 'out', 'pong', `#${Number(event.eventId)} · sent at once by the relay`);
   }
 
   function onCommand(target: string, command: { type: string; [field: string]: unknown }): void {
@@ -249,12 +252,7 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
       message = jsonSafe(message, redact);
       record({ t, kind: 'send', message });
       const type = (message as { type?: unknown })?.type;
-      if (type === 'pong') {
-        const id = Number((message as { event_id?: unknown }).event_id);
-        pongs++;
-        if (ping && ping.id === id) pongDelayMs = round(now() - ping.at);
-        timeline.add(t, 'out', 'pong', `#${id}${ping?.id === id ? ` · ${pongDelayMs!.toFixed(2)} ms after the ping` : ''}`);
-      } else timeline.add(t, 'out', typeof type === 'string' ? type : 'frame', typeof message === 'string' ? message.slice(0, 120) : '');
+      timeline.add(t, 'out', typeof type === 'string' ? type : 'frame', typeof message === 'string' ? message.slice(0, 120) : '');
       return;
     }
     const safe = traceEvent(command, redact);
@@ -303,6 +301,11 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
   const status = () =>
     snapshot.hasTag?.('connected') ? ('connected' as const) : snapshot.hasTag?.('connecting') ? ('connecting' as const) : ('disconnected' as const);
 
+  const jitter = () => {
+    const stats = voice.getStats?.();
+    return stats ? { underruns: stats.underruns, underrunMs: Math.round(stats.underrunMs), targetMs: Math.round(stats.bufferTargetMs) } : emptyMetrics().jitter;
+  };
+
   function metrics(): InspectorMetrics {
     const uplink = context.uplink ?? { chunks: 0, bytes: 0 };
     const session = state !== 'disconnected' || received.chunks > 0 || uplink.chunks > 0;
@@ -316,8 +319,9 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
         : { chunks: 0, bytes: 0, wireBytes: 0 },
       received: { ...received },
       pingMs,
-      pongDelayMs,
       pongs,
+      audioThread: context.audioThread ?? null,
+      jitter: jitter(),
       interruptions,
       turns: turns.slice(),
     };

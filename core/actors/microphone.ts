@@ -1,8 +1,8 @@
 /**
  * The microphone actor: owns the MediaStream, its source node, a level analyser and the capture
  * worklet for as long as the session lives. It reports `mic.ready` once audio is flowing into the
- * worklet; each finished chunk (a JSON text frame) goes to the uplink, which drops it unless the
- * session is connected.
+ * worklet; each finished chunk (a JSON text frame) goes to the relay on a port the uplink lends,
+ * and the relay drops it unless the session is connected.
  */
 import { fromCallback } from 'xstate';
 import { PerfVoiceError, readable } from '../errors';
@@ -74,8 +74,13 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
         channelCountMode: 'explicit',
         processorOptions: options,
       });
-      const { uplink } = input;
-      node.port.onmessage = ({ data }: MessageEvent<string>) => uplink.send?.(data);
+      const capture = node;
+      // The relay asks for a port of its own each time a socket starts.
+      input.uplink.capture = () => {
+        const { port1, port2 } = new MessageChannel();
+        capture.port.postMessage(port1 satisfies CaptureCommand, [port1]);
+        return port2;
+      };
       source = audio.createMediaStreamSource(media);
       const analyser = audio.createAnalyser();
       analyser.fftSize = 1024;
@@ -97,9 +102,9 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
     return () => {
       live = false;
       meters.input = null;
+      input.uplink.capture = null;
       source?.disconnect();
       if (node) {
-        node.port.onmessage = null;
         node.port.close();
         node.disconnect();
       }

@@ -1,14 +1,16 @@
 /**
  * The playback actor: owns the playback worklet node, its gain and a level analyser for as long
- * as the session is connected. Agent audio goes to the worklet as base64 text (decoded there);
- * the worklet's started/drained reports come back as events, minus those from before a flush.
+ * as the session is connected. Agent audio and flushes reach the worklet from the relay, on a
+ * port of their own (the actor hands it over); the actor keeps what was heard and turns the
+ * worklet's started/drained reports into events, minus those from before a flush.
  */
 import { fromCallback } from 'xstate';
 import { PerfVoiceError } from '../errors';
 import { analyserLevel, type Meters } from '../audio/meters';
 import { loadWorklets } from '../audio/worklet-loader';
 import { PLAYBACK_PROCESSOR } from '../audio/worklets/names';
-import type { PlaybackCommand, PlaybackOptions, PlaybackReport } from '../audio/worklets/playback.processor';
+import type { PlaybackOptions, PlaybackReport } from '../audio/worklets/playback.processor';
+import type { Uplink } from '../uplink';
 import { formatRate, type Alignment, type AudioFormat } from '../protocol';
 
 export type PlaybackEvent =
@@ -18,10 +20,12 @@ export type PlaybackEvent =
   | { type: 'playback.failed'; error: Error };
 
 export type PlaybackActorCommand =
-  | { type: 'playback.enqueue'; audio: string; byteLength: number; alignment?: Alignment }
+  /** Agent audio the relay sent to the worklet: its length and alignment, for what was heard. */
+  | { type: 'playback.enqueue'; byteLength: number; alignment?: Alignment }
   /** A new agent turn: what was heard starts over. */
   | { type: 'playback.turn' }
-  | { type: 'playback.flush' }
+  /** The relay flushed the worklet (flush number `generation`). */
+  | { type: 'playback.flush'; generation: number }
   | { type: 'playback.volume'; volume: number };
 
 export interface PlaybackInput {
@@ -29,6 +33,7 @@ export interface PlaybackInput {
   format: AudioFormat;
   volume: number;
   meters: Meters;
+  uplink: Uplink;
   workletUrl: string | undefined;
 }
 
@@ -38,13 +43,10 @@ export const MAX_QUEUED_SECONDS = 120;
 export const playbackActor = fromCallback<PlaybackActorCommand, PlaybackInput, PlaybackEvent>(
   ({ input, sendBack, receive }) => {
     const { audio, meters } = input;
+    meters.playback = { underruns: 0, underrunMs: 0, longestUnderrunMs: 0, targetMs: 0 };
     let live = true;
     let generation = 0;
     let node: AudioWorkletNode | undefined;
-    // Commands that arrive while the node is being created (one microtask at most: the module is
-    // already loaded by the microphone actor) keep their order.
-    const pending: PlaybackCommand[] = [];
-    const post = (command: PlaybackCommand) => (node ? node.port.postMessage(command) : pending.push(command));
     const gain = audio?.createGain();
     if (gain) gain.gain.value = input.volume;
     const rate = formatRate(input.format);
@@ -75,29 +77,33 @@ export const playbackActor = fromCallback<PlaybackActorCommand, PlaybackInput, P
         processorOptions: options,
       });
       node.port.onmessage = ({ data }: MessageEvent<PlaybackReport>) => {
-        if (data.generation !== generation) return;
+        if (data.type === 'stats') return void (meters.playback = data);
+        // A report may overtake the relay's news of the flush it follows: a newer one is current.
+        if (data.generation < generation) return;
+        generation = data.generation;
         sendBack({ type: `playback.${data.type}` });
       };
+      const { port1, port2 } = new MessageChannel();
+      node.port.postMessage(port1, [port1]);
+      input.uplink.playback?.(port2);
       const analyser = audio.createAnalyser();
       analyser.fftSize = 1024;
       node.connect(gain).connect(audio.destination);
       gain.connect(analyser);
       meters.output = analyserLevel(analyser);
-      pending.splice(0).forEach(post);
     })().catch((error: Error) => {
       if (live) sendBack({ type: 'playback.failed', error });
     });
 
     receive((command) => {
       if (command.type === 'playback.enqueue') {
-        post({ type: 'audio', audio: command.audio });
         const start = Math.max(end, now());
         end = start + ((command.byteLength / (ulaw ? 1 : 2)) * 1000) / rate;
         command.alignment?.chars.forEach((char, i) => marks.push([start + command.alignment!.starts[i], char]));
         // A hostile server that never ends a turn must not grow this without bound.
         if (marks.length > 2e4) marks = marks.slice(-1e4);
       } else if (command.type === 'playback.flush') {
-        post({ type: 'flush', generation: ++generation });
+        generation = Math.max(generation, command.generation);
         // What was heard stays; the rest never will be.
         const t = (end = now());
         marks = marks.filter(([at]) => at <= t);

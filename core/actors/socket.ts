@@ -1,17 +1,21 @@
 /**
- * The socket actor: owns one WebSocket for as long as the invoking state lives. It parses every
- * text frame into a `server.*` event and sends whatever it is told to, verbatim.
+ * The socket actor: owns the relay (and through it the WebSocket) for as long as the invoking
+ * state lives. The relay handles the real-time flows on its own thread; what reaches the page
+ * becomes `server.*` events: text frames through the full parser, the relay's own reports as they are.
  */
 import { fromCallback } from 'xstate';
 import { PerfVoiceError } from '../errors';
 import type { Meters } from '../audio/meters';
 import type { Uplink } from '../uplink';
-import { DEFAULT_FORMAT, parseServerMessage, type AudioFormat, type ServerEvent } from '../protocol';
+import { alignmentOf, DEFAULT_FORMAT, parseServerMessage, type AudioFormat, type ServerEvent } from '../protocol';
+import { startRelay, type AudioThread } from '../transport/thread';
 
 export type SocketEvent =
   | ServerEvent
   /** The socket closed (or never opened: `opened` false; `error` when the signed URL could not be had). */
-  | { type: 'socket.closed'; code: number; reason: string; opened: boolean; error?: Error };
+  | { type: 'socket.closed'; code: number; reason: string; opened: boolean; error?: Error }
+  /** Where the relay runs, once known. */
+  | { type: 'socket.thread'; thread: AudioThread };
 
 export type SocketCommand =
   | { type: 'socket.send'; data: string }
@@ -25,74 +29,60 @@ export interface SocketInput {
   meters: Meters;
   /** The session set-up frame, sent first, before the metadata (the one frame allowed then). */
   setup: string | null;
+  /** Where the relay runs (undefined: a Worker if one starts, else the page). */
+  thread?: AudioThread;
+  /** The self-hosted relay script, tried before the built-in copy. */
+  workerUrl?: string;
 }
 
 export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
-  let opened = false;
+  const { uplink, meters } = input;
   let live = true;
-  let socket: WebSocket | undefined;
-  input.uplink.chunks = input.uplink.bytes = 0;
   let format: AudioFormat = DEFAULT_FORMAT;
+  uplink.chunks = uplink.bytes = 0;
   // Reported a tick later, so the machine is done entering the state.
   const fail = (error?: Error) =>
     queueMicrotask(() => live && sendBack({ type: 'socket.closed', code: 1006, reason: '', opened: false, error }));
 
-  const open = (url: string) => {
-    if (!live) return;
-    try {
-      socket = new WebSocket(url);
-    } catch {
-      // e.g. a ws: URL from an https: page: reported like any failed open.
-      return fail();
-    }
-    socket.onopen = () => {
-      opened = true;
-      if (input.setup) socket!.send(input.setup);
-    };
-    socket.onmessage = ({ data }) => {
-      if (typeof data !== 'string') return sendBack({ type: 'server.invalid', reason: 'binary frame' });
-      const event = parseServerMessage(data, format);
-      // The parser needs the agent format to judge PCM byte counts; it is announced once, here.
-      if (event.type === 'server.metadata') format = event.outputFormat;
-      // Scores come many times a second: kept for getVadScore(), not routed through the machine.
-      if (event.type === 'server.vadScore') input.meters.vad = event.score;
-      else sendBack(event);
-    };
-    // A failed open fires `error` then `close`; the close carries everything worth reporting.
-    socket.onclose = ({ code, reason }) => sendBack({ type: 'socket.closed', code, reason, opened });
-  };
+  const relay = startRelay(
+    input.thread,
+    input.workerUrl,
+    (report) => {
+      if (typeof report === 'string') {
+        const event = parseServerMessage(report, format);
+        // The parser needs the agent format to judge PCM byte counts; it is announced once, here.
+        if (event.type === 'server.metadata') format = event.outputFormat;
+        // Scores come many times a second: kept for getVadScore(), not routed through the machine.
+        if (event.type === 'server.vadScore') meters.vad = event.score;
+        else sendBack(event);
+      } else if (report.type === 'uplink') {
+        uplink.chunks = report.chunks;
+        uplink.bytes = report.bytes;
+      } else if (report.type === 'server.audio') sendBack({ ...report, alignment: alignmentOf(report.alignment) });
+      else sendBack(report);
+    },
+    (thread) => (thread instanceof Error ? fail(thread) : queueMicrotask(() => live && sendBack({ type: 'socket.thread', thread }))),
+  );
+  uplink.playback = (port) => relay.post({ play: port }, [port]);
+  const mic = uplink.capture?.();
+  if (mic) relay.post({ mic }, [mic]);
+
+  const open = (url: string) => relay.post({ open: url, setup: input.setup });
   const { url } = input;
   if (typeof url === 'string') open(url);
   else {
     url().then(
-      (signed) => (typeof signed === 'string' && /^wss?:/.test(signed) ? open(signed) : fail(new PerfVoiceError('connection_failed', 'signedUrl() did not resolve to a ws: or wss: URL.'))),
+      (signed) => (typeof signed === 'string' && /^wss?:/.test(signed) ? live && open(signed) : fail(new PerfVoiceError('connection_failed', 'signedUrl() did not resolve to a ws: or wss: URL.'))),
       (error) => fail(new PerfVoiceError('connection_failed', `signedUrl() failed: ${error instanceof Error ? error.message : String(error)}`)),
     );
   }
 
-  const send = (data: string) => {
-    if (socket?.readyState === 1) socket.send(data);
-  };
-  receive((command) => {
-    if (command.type === 'socket.send') return send(command.data);
-    const { uplink } = input;
-    uplink.send = (frame) => {
-      send(frame);
-      uplink.chunks++;
-      uplink.bytes += frame.length;
-    };
-  });
+  receive((command) => relay.post(command.type === 'socket.send' ? { send: command.data } : { uplink: true }));
 
   return () => {
     live = false;
-    input.uplink.send = null;
-    input.meters.vad = 0;
-    if (!socket) return;
-    const ws = socket;
-    ws.onmessage = ws.onclose = null;
-    // Closing a socket that is still connecting makes browsers log a warning with its URL, which
-    // holds the API key: let the handshake finish, then close it at once.
-    if (ws.readyState) ws.close(1000);
-    else ws.onopen = () => ws.close(1000);
+    uplink.playback = null;
+    meters.vad = 0;
+    relay.end();
   };
 });

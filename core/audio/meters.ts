@@ -9,9 +9,17 @@ export interface Meters {
   vad: number;
   /** What the user has heard of the current agent turn (from alignment and the playback position). */
   heard: (() => string) | null;
+  /** The playback worklet's latest jitter-buffer figures. */
+  playback: { underruns: number; underrunMs: number; longestUnderrunMs: number; targetMs: number };
 }
 
-export const createMeters = (): Meters => ({ input: null, output: null, vad: 0, heard: null });
+export const createMeters = (): Meters => ({
+  input: null,
+  output: null,
+  vad: 0,
+  heard: null,
+  playback: { underruns: 0, underrunMs: 0, longestUnderrunMs: 0, targetMs: 0 },
+});
 
 /**
  * A 0..1 level reader over an AnalyserNode: the RMS of the latest window on a dB scale,

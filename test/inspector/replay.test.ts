@@ -23,6 +23,7 @@ const conversation = (fake: ReturnType<typeof fakeVoice>) => {
   fake.microphone.send({ type: 'mic.ready' });
   server(wire.metadata('conv_1', 'pcm_24000'));
   server(wire.ping(1));
+  fake.voice.sendUserMessage('hello');
   server(wire.agent('Hello there.'));
   server(wire.audio(1));
   fake.playback.send({ type: 'playback.started' });
@@ -45,14 +46,13 @@ describe('replayTrace', () => {
     expect(result.states).toEqual(
       expect.arrayContaining(['session.connection.online.connected.agentSpeaking, session.audio.running', 'session.connection.online.connected.interrupted, session.audio.running', 'session.connection.online.connected.listening, session.audio.running']),
     );
-    expect(result.sent).toEqual(['{"type":"pong","event_id":1}', '{"type":"pong","event_id":2}']);
+    expect(result.sent).toEqual(['{"type":"user_message","text":"hello"}']);
     expect(result.commands.map((c) => `${c.target}:${c.command.type}`)).toEqual([
       'socket:socket.openUplink',
       'socket:socket.send',
       'playback:playback.turn',
       'playback:playback.flush',
       'playback:playback.volume',
-      'socket:socket.send',
     ]);
     expect(result.finalState).toBe('disconnected');
   });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, setup } from 'xstate';
 import { playbackActor } from '../../core/actors/playback';
 import { createMeters } from '../../core/audio/meters';
+import { createUplink } from '../../core/uplink';
 import { parseServerMessage } from '../../core/protocol';
 
 /** A context whose clock the test moves; enough of it for the playback actor to run its bookkeeping. */
@@ -16,7 +17,7 @@ function run() {
   const audio = fakeContext();
   const meters = createMeters();
   const parent = setup({ actors: { playback: playbackActor } }).createMachine({
-    invoke: { id: 'playback', src: 'playback', input: { audio: audio as unknown as AudioContext, format: 'pcm_16000', volume: 1, meters, workletUrl: undefined } },
+    invoke: { id: 'playback', src: 'playback', input: { audio: audio as unknown as AudioContext, format: 'pcm_16000', volume: 1, meters, uplink: createUplink(), workletUrl: undefined } },
   });
   const actor = createActor(parent).start();
   const send = (command: object) => actor.getSnapshot().children.playback!.send(command as never);
@@ -26,7 +27,6 @@ function run() {
 /** 100 ms of pcm_16000 (3200 bytes) saying `text`, one character every 20 ms. */
 const chunk = (text: string) => ({
   type: 'playback.enqueue',
-  audio: '',
   byteLength: 3200,
   alignment: { chars: [...text], starts: [...text].map((_, i) => i * 20) },
 });
@@ -56,7 +56,7 @@ describe('getHeardText()', () => {
     s.audio.currentTime = 1;
     s.send(chunk('Hello there'));
     s.audio.currentTime = 1.045;
-    s.send({ type: 'playback.flush' });
+    s.send({ type: 'playback.flush', generation: 1 });
     s.audio.currentTime = 3;
     expect(s.meters.heard!()).toBe('Hel');
     s.send({ type: 'playback.turn' });

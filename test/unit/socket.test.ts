@@ -1,4 +1,6 @@
-// The socket actor against a stand-in WebSocket: parsing, sending, the uplink, and cleanup.
+// The socket actor and its relay (on the page's thread here: jsdom has no Worker) against a
+// stand-in WebSocket: parsing, the real-time frames the relay handles itself, the audio ports,
+// sending, and cleanup.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, setup, type AnyEventObject } from 'xstate';
 import { socketActor, type SocketInput } from '../../core/actors/socket';
@@ -37,14 +39,16 @@ afterEach(() => {
   FakeSocket.throwOnCreate = false;
 });
 
-function run(input: Partial<SocketInput> = {}) {
+function run(input: Partial<SocketInput> = {}, capture?: () => MessagePort) {
   globalThis.WebSocket = FakeSocket as unknown as typeof WebSocket;
   const uplink = createUplink();
+  if (capture) uplink.capture = capture;
   const meters = createMeters();
   const events: AnyEventObject[] = [];
   const parent = setup({ actors: { socket: socketActor } }).createMachine({
     invoke: { id: 'socket', src: 'socket', input: { url: 'ws://x/?api_key=k', uplink, meters, setup: null, ...input } },
-    on: { '*': { actions: ({ event }) => void events.push(event) } },
+    // Where the relay runs is checked on its own; here it is the page (jsdom has no Worker).
+    on: { '*': { actions: ({ event }) => void (event.type !== 'socket.thread' && events.push(event)) } },
   });
   const actor = createActor(parent).start();
   const socket = () => actor.getSnapshot().children.socket!;
@@ -58,8 +62,39 @@ describe('socket actor', () => {
     s.ws.onmessage!({ data: '{"type":"ping","ping_event":{"event_id":3}}' });
     s.ws.onmessage!({ data: new ArrayBuffer(4) });
     s.ws.onmessage!({ data: '{' });
-    expect(s.events.map((e) => e.type)).toEqual(['server.ping', 'server.invalid', 'server.invalid']);
+    s.ws.onmessage!({ data: '{"type":"ping","ping_event":{"event_id":1e20}}' });
+    expect(s.events.map((e) => e.type)).toEqual(['server.ping', 'server.invalid', 'server.invalid', 'server.invalid']);
     expect(s.events[1]).toEqual({ type: 'server.invalid', reason: 'binary frame' });
+  });
+
+  it('answers pings itself, at once, and reports them', () => {
+    const s = run();
+    s.ws.open();
+    s.ws.onmessage!({ data: '{"type":"ping","ping_event":{"event_id":7,"ping_ms":42}}' });
+    expect(s.ws.sent).toEqual(['{"type":"pong","event_id":7}']);
+    expect(s.events).toEqual([{ type: 'server.ping', eventId: 7, pingMs: 42 }]);
+  });
+
+  it('sends fresh agent audio to the playback port and only its record to the machine; flushes on interruption first', async () => {
+    const s = run();
+    const { port1, port2 } = new MessageChannel();
+    const played: unknown[] = [];
+    port1.onmessage = ({ data }) => played.push(data);
+    s.uplink.playback!(port2);
+    s.ws.open();
+    const audio = (id: number) => `{"type":"audio","audio_event":{"audio_base_64":"AAAAAA==","event_id":${id},"alignment":{"chars":["h"],"char_start_times_ms":[0]}}}`;
+    s.ws.onmessage!({ data: audio(1) }); // before the metadata: not played
+    s.ws.onmessage!({ data: '{"type":"conversation_initiation_metadata","conversation_initiation_metadata_event":{"conversation_id":"c"}}' });
+    s.ws.onmessage!({ data: audio(2) });
+    s.ws.onmessage!({ data: '{"type":"interruption","interruption_event":{"event_id":5}}' });
+    s.ws.onmessage!({ data: audio(4) }); // of the interrupted response: dropped
+    s.ws.onmessage!({ data: audio(6) });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(played).toEqual([{ type: 'audio', audio: 'AAAAAA==' }, { type: 'flush', generation: 1 }, { type: 'audio', audio: 'AAAAAA==' }]);
+    expect(s.events.map((e) => e.type)).toEqual(['server.metadata', 'server.audio', 'server.interruption', 'server.audio']);
+    expect(s.events[1]).toEqual({ type: 'server.audio', eventId: 2, byteLength: 4, alignment: { chars: ['h'], starts: [0] } });
+    expect(s.events[2]).toEqual({ type: 'server.interruption', eventId: 5, generation: 1 });
+    s.actor.stop();
   });
 
   it('judges audio byte counts by the format the metadata announced', () => {
@@ -74,17 +109,22 @@ describe('socket actor', () => {
     expect(s.events.map((e) => e.type)).toEqual(['server.invalid', 'server.metadata', 'server.audio']);
   });
 
-  it('sends only on an open socket, and arms the uplink only when told', () => {
-    const s = run();
+  it('sends only on an open socket, and microphone chunks only once told the session is connected', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const s = run({}, () => port2);
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
     s.command({ type: 'socket.send', data: 'early' });
     s.ws.open();
-    expect(s.uplink.send).toBeNull();
-    s.command({ type: 'socket.send', data: 'pong' });
+    port1.postMessage('chunk-0');
+    await tick();
+    s.command({ type: 'socket.send', data: 'text' });
     s.command({ type: 'socket.openUplink' });
-    s.uplink.send!('chunk-1');
-    s.uplink.send!('chunk-22');
-    expect(s.ws.sent).toEqual(['pong', 'chunk-1', 'chunk-22']);
-    expect(s.uplink).toMatchObject({ chunks: 2, bytes: 15 });
+    port1.postMessage('chunk-1');
+    port1.postMessage('chunk-22');
+    await tick();
+    expect(s.ws.sent).toEqual(['text', 'chunk-1', 'chunk-22']);
+    s.actor.stop();
+    port1.close();
   });
 
   it('reports a close with its code, and whether the socket had opened', () => {
@@ -93,12 +133,12 @@ describe('socket actor', () => {
     expect(s.events.at(-1)).toEqual({ type: 'socket.closed', code: 1006, reason: '', opened: false });
   });
 
-  it('on stop: disarms the uplink, detaches, closes an open socket with 1000', () => {
+  it('on stop: lets go of the playback port, detaches, closes an open socket with 1000', () => {
     const s = run();
     s.ws.open();
     s.command({ type: 'socket.openUplink' });
     s.actor.stop();
-    expect(s.uplink.send).toBeNull();
+    expect(s.uplink.playback).toBeNull();
     expect(s.ws.closed).toEqual([1000]);
     expect(s.ws.onmessage).toBeNull();
   });
@@ -122,8 +162,8 @@ describe('socket actor', () => {
     const s = run({ setup: '{"type":"conversation_initiation_client_data","user_id":"u1"}' });
     s.command({ type: 'socket.send', data: 'early' });
     s.ws.open();
-    s.command({ type: 'socket.send', data: 'pong' });
-    expect(s.ws.sent).toEqual(['{"type":"conversation_initiation_client_data","user_id":"u1"}', 'pong']);
+    s.command({ type: 'socket.send', data: 'text' });
+    expect(s.ws.sent).toEqual(['{"type":"conversation_initiation_client_data","user_id":"u1"}', 'text']);
   });
 
   it('keeps vad scores for getVadScore() instead of sending them through the machine, and clears them on stop', () => {
@@ -153,5 +193,71 @@ describe('socket actor', () => {
       expect.objectContaining({ type: 'socket.closed', opened: false, error: expect.objectContaining({ code: 'connection_failed', message: 'signedUrl() failed: HTTP 401 from /api/voice-url' }) }),
     ]);
     expect(odd.events[0].error.message).toBe('signedUrl() did not resolve to a ws: or wss: URL.');
+  });
+
+  describe('where the relay runs', () => {
+    /** A Worker that never starts: refused at construction, or failing with an `error` event. */
+    class RefusedWorker {
+      static created = 0;
+      static throws = false;
+      onerror: (() => void) | null = null;
+      onmessage: unknown = null;
+      terminated = false;
+      constructor() {
+        RefusedWorker.created++;
+        if (RefusedWorker.throws) throw new DOMException('refused', 'SecurityError');
+        queueMicrotask(() => this.onerror?.());
+      }
+      postMessage() {
+        throw new Error('nothing may be posted to a Worker that has not started');
+      }
+      terminate() {
+        this.terminated = true;
+      }
+    }
+    afterEach(() => {
+      delete (globalThis as { Worker?: unknown }).Worker;
+      RefusedWorker.created = 0;
+      RefusedWorker.throws = false;
+    });
+
+    function runRecording(input: Partial<SocketInput>) {
+      globalThis.WebSocket = FakeSocket as unknown as typeof WebSocket;
+      const events: AnyEventObject[] = [];
+      const parent = setup({ actors: { socket: socketActor } }).createMachine({
+        invoke: { id: 'socket', src: 'socket', input: { url: 'ws://x/?api_key=k', uplink: createUplink(), meters: createMeters(), setup: null, ...input } },
+        on: { '*': { actions: ({ event }) => void events.push(event) } },
+      });
+      return { actor: createActor(parent).start(), events };
+    }
+
+    it('falls back to the page when no Worker starts (refused at once, or by an error event), self-hosted copy first', async () => {
+      for (const throws of [true, false]) {
+        RefusedWorker.throws = throws;
+        RefusedWorker.created = 0;
+        (globalThis as { Worker?: unknown }).Worker = RefusedWorker;
+        const s = runRecording({ workerUrl: '/assets/relay.js' });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(RefusedWorker.created).toBe(2);
+        expect(s.events).toEqual([{ type: 'socket.thread', thread: 'main' }]);
+        // The socket opened on the page, once.
+        expect(FakeSocket.last.url).toBe('ws://x/?api_key=k');
+        s.actor.stop();
+      }
+    });
+
+    it("audioThread 'main' starts no Worker; 'worker' insists, and says what to do when none starts", async () => {
+      (globalThis as { Worker?: unknown }).Worker = RefusedWorker;
+      const main = runRecording({ thread: 'main' });
+      const insisted = runRecording({ thread: 'worker' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(main.events).toEqual([{ type: 'socket.thread', thread: 'main' }]);
+      expect(RefusedWorker.created).toBe(1);
+      expect(insisted.events).toEqual([
+        expect.objectContaining({ type: 'socket.closed', opened: false, error: expect.objectContaining({ code: 'worker_unavailable' }) }),
+      ]);
+      main.actor.stop();
+      insisted.actor.stop();
+    });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Capture processor (runs on the audio thread): device-rate mic audio → 16 kHz (anti-aliased,
  * filter state carried across render blocks) → PCM16 LE → base64 → the finished JSON text of an
- * audio chunk message, so the main thread only forwards strings.
+ * audio chunk message, posted to the relay's port (the page's thread never sees it on the worker path).
  */
 import { Resampler } from '../dsp/resampler';
 import { encodeAudioChunk } from '../../protocol';
@@ -14,10 +14,8 @@ export interface CaptureOptions {
   muted: boolean;
 }
 
-/** Main thread → capture processor. */
-export interface CaptureCommand {
-  muted: boolean;
-}
+/** Main thread → capture processor: mute, or the port where chunks go from now on (to the relay). */
+export type CaptureCommand = { muted: boolean } | MessagePort;
 
 export class CaptureProcessor extends AudioWorkletProcessor {
   readonly #resampler = new Resampler(sampleRate, 16000);
@@ -25,13 +23,15 @@ export class CaptureProcessor extends AudioWorkletProcessor {
   readonly #bytes: Uint8Array;
   #filled = 0;
   #muted: boolean;
+  #out: MessagePort | undefined;
 
   constructor({ processorOptions }: { processorOptions: CaptureOptions }) {
     super();
     this.#bytes = new Uint8Array(processorOptions.chunkSize * 2);
     this.#muted = processorOptions.muted;
     this.port.onmessage = ({ data }: MessageEvent<CaptureCommand>) => {
-      this.#muted = data.muted;
+      if ('muted' in data) this.#muted = data.muted;
+      else this.#out = data;
     };
   }
 
@@ -46,7 +46,7 @@ export class CaptureProcessor extends AudioWorkletProcessor {
       bytes[this.#filled++] = sample & 255;
       bytes[this.#filled++] = (sample >> 8) & 255;
       if (this.#filled === bytes.length) {
-        this.port.postMessage(encodeAudioChunk(encodeBase64(bytes)));
+        this.#out?.postMessage(encodeAudioChunk(encodeBase64(bytes)));
         this.#filled = 0;
       }
     }

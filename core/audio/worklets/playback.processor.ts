@@ -18,11 +18,13 @@ export interface PlaybackOptions {
   maxSeconds: number;
 }
 
-/** Main thread → playback processor. */
+/** Relay → playback processor (on the port the page hands over). */
 export type PlaybackCommand = { type: 'audio'; audio: string } | { type: 'flush'; generation: number };
 
 /** Playback processor → main thread. `generation` tells reports from before a flush apart. */
-export type PlaybackReport = { type: 'started' | 'drained' | 'overflow'; generation: number };
+export type PlaybackReport =
+  | { type: 'started' | 'drained' | 'overflow'; generation: number }
+  | { type: 'stats'; generation: number; underruns: number; underrunMs: number; longestUnderrunMs: number; targetMs: number };
 
 /** Fade-out on flush: long enough to avoid a click, short enough to sound instant. */
 const FADE_SECONDS = 0.004;
@@ -54,9 +56,12 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
     this.#limit = maxSeconds * rate;
     this.#resampler = new Resampler(rate, sampleRate);
     this.#staged = new Float32Array(this.#resampler.maxOutput(STEP));
-    this.port.onmessage = ({ data }: MessageEvent<PlaybackCommand>) => {
-      if (data.type === 'audio') this.#enqueue(data.audio);
-      else this.#flush(data.generation);
+    // The page sends one thing: the port on which the relay sends audio and flushes.
+    this.port.onmessage = ({ data: port }: MessageEvent<MessagePort>) => {
+      port.onmessage = ({ data }: MessageEvent<PlaybackCommand>) => {
+        if (data.type === 'audio') this.#enqueue(data.audio);
+        else this.#flush(data.generation);
+      };
     };
   }
 

@@ -1,0 +1,160 @@
+/**
+ * The relay: owns the WebSocket and the real-time flows, so that they never wait for the page.
+ * Microphone chunks come in on a port from the capture worklet and go straight to the wire; pings
+ * are answered at once; fresh agent audio goes straight to the playback worklet's port, and an
+ * interruption flushes playback before the page hears of it. Everything else (and any of those
+ * frames that is malformed) goes to the page as text, where the full parser judges it.
+ *
+ * It runs in a dedicated Worker, or on the page's own thread where no Worker can be had; either
+ * way it talks through `scope` only. Its source text (`relay.toString()`) is what the Worker runs,
+ * so this function may use nothing from outside its own body but the globals every engine has
+ * in a Worker: no imports, no module constants.
+ */
+import type { Alignment } from '../protocol';
+
+/** Page → relay. */
+export type RelayCommand =
+  /** Opens the socket; `setup` is the first frame, sent as soon as it is open. */
+  | { open: string; setup: string | null }
+  | { send: string }
+  /** The session is connected: microphone chunks may go to the wire. */
+  | { uplink: true }
+  /** Where the capture worklet posts its finished chunk frames. */
+  | { mic: MessagePort }
+  /** The playback worklet's port: agent audio and flushes go there. */
+  | { play: MessagePort }
+  /** Closes the socket (politely, even while it is still connecting) and ends the relay. */
+  | { close: true };
+
+/** Relay → page: frames for the parser as text, and events already in the machine's shape. */
+export type RelayReport =
+  | string
+  /** A ping, already answered. */
+  | { type: 'server.ping'; eventId: number; pingMs: number | null }
+  | { type: 'server.audio'; eventId: number; byteLength: number; alignment?: unknown }
+  | { type: 'server.interruption'; eventId: number; generation: number }
+  | { type: 'server.invalid'; reason: string }
+  | { type: 'socket.closed'; code: number; reason: string; opened: boolean }
+  /** Compact counters of the audio sent, for the inspector (once a second while sending). */
+  | { type: 'uplink'; chunks: number; bytes: number };
+
+/** What the relay talks through: a Worker's global scope, or its stand-in on the page. */
+export interface RelayScope {
+  postMessage(report: RelayReport): void;
+  onmessage: ((event: { data: RelayCommand }) => void) | null;
+  /** Ends a Worker; absent on the page. */
+  close?(): void;
+}
+
+/** The shape the page's audio metadata gets (alignment still unchecked: the page checks it). */
+export type RelayAudio = Extract<RelayReport, { type: 'server.audio' }> & { alignment?: Alignment | unknown };
+
+export function relay(scope: RelayScope): void {
+  let socket: WebSocket | undefined;
+  let play: MessagePort | undefined;
+  let held: unknown[] = [];
+  let opened = false;
+  // Agent audio plays only after the initiation metadata, as the page's machine expects.
+  let live = false;
+  let sending = false;
+  let pcm = true;
+  let dropBelow = 0;
+  let generation = 0;
+  let chunks = 0;
+  let bytes = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const post = (report: RelayReport) => scope.postMessage(report);
+  const send = (data: string) => socket?.readyState === 1 && (socket.send(data), true);
+  // Audio that arrives before the playback worklet exists waits here (it is created on connect,
+  // a few ms after the metadata); a server that floods before it gets its oldest frames dropped.
+  const playback = (command: unknown) => (play ? play.postMessage(command) : held.push(command) > 500 && held.shift());
+  const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+  const end = () => {
+    clearInterval(timer);
+    scope.close?.();
+  };
+
+  const receive = (text: string) => {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      // the parser on the page says why
+    }
+    const type = message?.type;
+    const body = message?.[type + '_event'];
+    const id = body?.event_id;
+    if (type === 'ping' && isId(id)) {
+      send(`{"type":"pong","event_id":${id}}`);
+      const pingMs = body.ping_ms;
+      return post({ type: 'server.ping', eventId: id, pingMs: typeof pingMs === 'number' ? pingMs : null });
+    }
+    if (type === 'interruption' && isId(id)) {
+      dropBelow = Math.max(dropBelow, id);
+      held = [];
+      playback({ type: 'flush', generation: ++generation });
+      return post({ type: 'server.interruption', eventId: id, generation });
+    }
+    const audio = body?.audio_base_64;
+    if (type === 'audio' && isId(id) && typeof audio === 'string' && !(audio.length & 3) && /^[A-Za-z0-9+/]*={0,2}$/.test(audio)) {
+      const byteLength = (audio.length / 4) * 3 - (audio.endsWith('==') ? 2 : audio.endsWith('=') ? 1 : 0);
+      if (!(byteLength & 1 && pcm)) {
+        // Audio of an interrupted response is dropped here: it is never played nor reported.
+        if (id < dropBelow || !live) return;
+        playback({ type: 'audio', audio });
+        return post({ type: 'server.audio', eventId: id, byteLength, alignment: body.alignment });
+      }
+    }
+    if (type === 'conversation_initiation_metadata') {
+      live = true;
+      pcm = !/^ulaw/.test(body?.agent_output_audio_format);
+    }
+    post(text);
+  };
+
+  scope.onmessage = ({ data }) => {
+    if ('open' in data) {
+      try {
+        socket = new WebSocket(data.open);
+      } catch {
+        // e.g. a ws: URL from an https: page: reported like any failed open.
+        return post({ type: 'socket.closed', code: 1006, reason: '', opened });
+      }
+      socket.onopen = () => {
+        opened = true;
+        if (data.setup) socket!.send(data.setup);
+      };
+      socket.onmessage = ({ data: frame }) => (typeof frame === 'string' ? receive(frame) : post({ type: 'server.invalid', reason: 'binary frame' }));
+      socket.onclose = ({ code, reason }) => {
+        post({ type: 'socket.closed', code, reason, opened });
+        socket = undefined;
+      };
+    } else if ('send' in data) send(data.send);
+    else if ('uplink' in data) {
+      sending = true;
+      timer = setInterval(() => post({ type: 'uplink', chunks, bytes }), 1000);
+    } else if ('mic' in data) {
+      // Chunks before the session is connected are dropped: nothing leaves before the metadata.
+      data.mic.onmessage = ({ data: frame }: MessageEvent<string>) => {
+        if (sending && send(frame)) {
+          chunks++;
+          bytes += frame.length;
+        }
+      };
+    } else if ('play' in data) {
+      play = data.play;
+      held.forEach((command) => play!.postMessage(command));
+      held = [];
+    } else {
+      sending = false;
+      const ws = socket;
+      if (!ws) return end();
+      ws.onmessage = null;
+      ws.onclose = end;
+      // Closing a socket that is still connecting makes browsers log a warning with its URL, which
+      // holds the API key: let the handshake finish, then close it at once.
+      if (ws.readyState) ws.close(1000);
+      else ws.onopen = () => ws.close(1000);
+    }
+  };
+}
