@@ -120,11 +120,11 @@ export const sessionMachine = setup({
       enqueue.sendTo('playback', { type: 'playback.enqueue', byteLength, alignment });
       enqueue.assign({ lastAudioId: eventId });
     }),
-    interrupt: enqueueActions(({ context, event, enqueue }) => {
+    interrupt: enqueueActions(({ event, enqueue }) => {
       // The relay flushed playback before reporting it; the playback actor notes the flush.
-      const { eventId, generation = 0 } = as<'server.interruption'>(event);
+      const { generation = 0 } = as<'server.interruption'>(event);
       enqueue.sendTo('playback', { type: 'playback.flush', generation });
-      enqueue.assign({ dropBelow: Math.max(context.dropBelow, eventId), agentCut: true });
+      enqueue.assign({ agentCut: true });
       enqueue.emit({ type: 'interruption' });
     }),
     agentResponse: enqueueActions(({ context, event, enqueue }) => {
@@ -199,7 +199,6 @@ export const sessionMachine = setup({
     forwardVolume: sendTo('playback', ({ event }) => ({ type: 'playback.volume' as const, volume: as<'SET_VOLUME'>(event).volume })),
   },
   guards: {
-    isFresh: ({ context, event }) => as<'server.audio'>(event).eventId >= context.dropBelow,
     canFeedback: ({ context }) => context.feedbackOpen && context.lastAudioId >= 0,
   },
   delays: {
@@ -301,7 +300,8 @@ export const sessionMachine = setup({
                     },
                   ],
                   on: {
-                    'server.audio': { guard: 'isFresh', actions: 'enqueueAudio' },
+                    // Only fresh audio reaches the page: the relay drops that of interrupted responses.
+                    'server.audio': { actions: 'enqueueAudio' },
                     'server.tentative': { actions: 'tentative' },
                     'server.toolCall': { actions: 'callTool' },
                     'tool.result': { actions: 'toolResult' },

@@ -45,8 +45,6 @@ export interface SessionContext {
   audio: AudioContext | null;
   conversationId: string | null;
   outputFormat: AudioFormat;
-  /** Agent audio with an event_id below this belongs to an interrupted response and is dropped. */
-  dropBelow: number;
   /** Set by an interruption: the next agent response starts a new transcript turn. */
   agentCut: boolean;
   muted: boolean;
@@ -99,7 +97,6 @@ export type SessionEmitted =
 export const fresh = () => ({
   conversationId: null,
   outputFormat: DEFAULT_FORMAT,
-  dropBelow: 0,
   agentCut: false,
   transcript: [] as readonly TranscriptTurn[],
   tentative: '',

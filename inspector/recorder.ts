@@ -196,7 +196,7 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
       case 'server.audio': {
         const eventId = Number(event.eventId);
         const bytes = Number(event.byteLength);
-        // The machine's guard: audio of an interrupted response is dropped, never played.
+        // Audio of an interrupted response is dropped by the relay (older traces: by the machine's guard).
         const fresh = connected() && eventId >= (context.dropBelow ?? 0);
         received.chunks++;
         received.bytes += bytes;

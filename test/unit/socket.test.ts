@@ -88,10 +88,13 @@ describe('socket actor', () => {
     s.ws.onmessage!({ data: audio(2) });
     s.ws.onmessage!({ data: '{"type":"interruption","interruption_event":{"event_id":5}}' });
     s.ws.onmessage!({ data: audio(4) }); // of the interrupted response: dropped
+    s.ws.onmessage!({ data: '{"type":"interruption","interruption_event":{"event_id":3}}' }); // older: the threshold stays
+    s.ws.onmessage!({ data: audio(4) });
+    s.ws.onmessage!({ data: '{"type":"interruption","interruption_event":{"event_id":1e20}}' }); // invalid: not a threshold
     s.ws.onmessage!({ data: audio(6) });
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(played).toEqual([{ type: 'audio', audio: 'AAAAAA==' }, { type: 'flush', generation: 1 }, { type: 'audio', audio: 'AAAAAA==' }]);
-    expect(s.events.map((e) => e.type)).toEqual(['server.metadata', 'server.audio', 'server.interruption', 'server.audio']);
+    expect(played).toEqual([{ type: 'audio', audio: 'AAAAAA==' }, { type: 'flush', generation: 1 }, { type: 'flush', generation: 2 }, { type: 'audio', audio: 'AAAAAA==' }]);
+    expect(s.events.map((e) => e.type)).toEqual(['server.metadata', 'server.audio', 'server.interruption', 'server.interruption', 'server.invalid', 'server.audio']);
     expect(s.events[1]).toEqual({ type: 'server.audio', eventId: 2, byteLength: 4, alignment: { chars: ['h'], starts: [0] } });
     expect(s.events[2]).toEqual({ type: 'server.interruption', eventId: 5, generation: 1 });
     s.actor.stop();
