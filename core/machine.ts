@@ -18,7 +18,7 @@
  *                                └─ blocked      it did not start (autoplay policy, no output device):
  *                                                resumeAudio() from a click resumes it
  */
-import { assign, emit, enqueueActions, sendTo, setup } from 'xstate';
+import { assign, createMachine, emit, enqueueActions, sendTo, type setup as xstateSetup } from 'xstate';
 import { audioStateActor } from './actors/audio-state';
 import { microphoneActor } from './actors/microphone';
 import { playbackActor } from './actors/playback';
@@ -33,6 +33,14 @@ import { addTurn, correctTurn } from './transcript';
 import type { Uplink } from './uplink';
 
 export type { CloseInfo, SessionContext, SessionEmitted, SessionEvent, SessionOptions } from './session-types';
+
+/**
+ * XState's `setup`, typed as itself but built on `createMachine` alone: the real one also bundles
+ * every action creator it offers (raise, log, cancel, spawnChild…), which this machine never uses.
+ */
+const setup = (({ actors, actions, guards, delays }) => ({
+  createMachine: (config: never) => createMachine(config, { actors, actions, guards, delays } as never),
+})) as typeof xstateSetup;
 
 /** Narrows an event inside a named action; each action is only wired to the events it names. */
 const as = <T extends SessionEvent['type']>(event: SessionEvent) => event as Extract<SessionEvent, { type: T }>;
