@@ -75,7 +75,7 @@ export const playbackActor = fromCallback<PlaybackActorCommand, PlaybackInput, P
         processorOptions: options,
       });
       node.port.onmessage = ({ data }: MessageEvent<PlaybackReport>) => {
-        if (data.generation !== generation) return;
+        if (data.generation !== generation || data.type === 'stats') return;
         sendBack({ type: `playback.${data.type}` });
       };
       const analyser = audio.createAnalyser();
