@@ -2,11 +2,15 @@
  * Playback processor (runs on the audio thread): a FIFO of agent audio in the agent's format,
  * decoded here and resampled to the context rate as it plays. Gapless across chunks, a short
  * fade on flush (no click, and no agent talking on after an interruption), bounded in length.
+ * An adaptive jitter buffer (dsp/jitter.ts) holds back the start until enough audio is queued
+ * to ride out the network's lateness seen so far; a dry-out fades out and a resume fades in.
  * It reports when sound starts and when the queue has drained: the session's `agentSpeaking`
- * state follows these reports, not guesses from the server's messages.
+ * state follows these reports, not guesses from the server's messages. Jitter statistics are
+ * reported as they change.
  */
 import { Resampler } from '../dsp/resampler';
 import { decodeBase64, pcm16LEToInt16, pcm16ToFloat, ulawToPcm16 } from '../dsp/pcm';
+import { Jitter, type JitterStats } from '../dsp/jitter';
 
 /** `processorOptions` of the playback node. */
 export interface PlaybackOptions {
@@ -21,38 +25,47 @@ export interface PlaybackOptions {
 /** Relay → playback processor (on the port the page hands over). */
 export type PlaybackCommand = { type: 'audio'; audio: string } | { type: 'flush'; generation: number };
 
-/** Playback processor → main thread. `generation` tells reports from before a flush apart. */
-export type PlaybackReport =
-  | { type: 'started' | 'drained' | 'overflow'; generation: number }
-  | { type: 'stats'; generation: number; underruns: number; underrunMs: number; longestUnderrunMs: number; targetMs: number };
+/** Jitter-buffer statistics, sent when an underrun is counted or the target moves by 1 ms or more. */
+export type PlaybackStats = { type: 'stats'; generation: number } & JitterStats;
 
-/** Fade-out on flush: long enough to avoid a click, short enough to sound instant. */
+/** Playback processor → main thread. `generation` tells reports from before a flush apart. */
+export type PlaybackReport = { type: 'started' | 'drained' | 'overflow'; generation: number } | PlaybackStats;
+
+/** Fade on flush, dry-out and resume: long enough to avoid a click, short enough to sound instant. */
 const FADE_SECONDS = 0.004;
 /** Agent-rate samples handed to the resampler at a time. */
 const STEP = 64;
 
 export class PlaybackProcessor extends AudioWorkletProcessor {
   readonly #ulaw: boolean;
+  readonly #rate: number;
   readonly #limit: number;
   readonly #resampler: Resampler;
   readonly #step = new Float32Array(STEP);
   readonly #staged: Float32Array;
-  readonly #faded = new Float32Array(Math.ceil(sampleRate * FADE_SECONDS));
+  /** Samples of a fade. */
+  readonly #fade = Math.ceil(sampleRate * FADE_SECONDS);
+  readonly #jitter = new Jitter();
+  /**
+   * Output delayed by one fade: the first `fade` samples are rendered but not yet heard, so a
+   * dry-out or flush can always fade them out, even when the queue ran dry at a block's edge.
+   */
+  #line?: Float32Array;
   #chunks: Int16Array[] = [];
   #head = 0;
   #queued = 0;
   #stagedAt = 0;
   #stagedEnd = 0;
-  #fadedAt = 0;
-  #fadedEnd = 0;
   #generation = 0;
-  #playing = false;
+  /** Samples of fade-in rendered since sound (re)started. */
+  #ramp = 0;
   #overflowing = false;
 
   constructor({ processorOptions }: { processorOptions: PlaybackOptions }) {
     super();
     const { rate, ulaw, maxSeconds } = processorOptions;
     this.#ulaw = ulaw;
+    this.#rate = rate;
     this.#limit = maxSeconds * rate;
     this.#resampler = new Resampler(rate, sampleRate);
     this.#staged = new Float32Array(this.#resampler.maxOutput(STEP));
@@ -75,6 +88,7 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
     const samples = this.#ulaw ? Int16Array.from(bytes, ulawToPcm16) : pcm16LEToInt16(bytes);
     this.#chunks.push(samples);
     this.#queued += samples.length;
+    this.#jitter.arrive(currentTime * 1e3);
     let dropped = false;
     while (this.#queued > this.#limit) {
       const chunk = this.#chunks[0];
@@ -111,47 +125,64 @@ export class PlaybackProcessor extends AudioWorkletProcessor {
     return true;
   }
 
-  /** Copies up to `length` samples of upcoming audio into `out`; returns how many. */
-  #render(out: Float32Array, length: number): number {
+  /** Copies upcoming audio into `out`, fading in after a start; returns how many samples. */
+  #render(out: Float32Array): number {
     let written = 0;
-    while (written < length) {
+    while (written < out.length) {
       if (this.#stagedAt === this.#stagedEnd && !this.#refill()) break;
-      const count = Math.min(length - written, this.#stagedEnd - this.#stagedAt);
+      const count = Math.min(out.length - written, this.#stagedEnd - this.#stagedAt);
       out.set(this.#staged.subarray(this.#stagedAt, this.#stagedAt + count), written);
       this.#stagedAt += count;
       written += count;
     }
+    for (let i = 0; i < written && this.#ramp < this.#fade; i++) out[i] *= ++this.#ramp / this.#fade;
     return written;
   }
 
   #flush(generation: number): void {
     this.#generation = generation;
-    // The next few ms of audio, faded to zero, replace everything queued.
-    const faded = this.#faded;
-    const length = this.#playing ? this.#render(faded, faded.length) : 0;
-    for (let i = 0; i < length; i++) faded[i] *= 1 - (i + 1) / faded.length;
-    this.#fadedAt = 0;
-    this.#fadedEnd = length;
+    // The next few ms of audio (rendered, not yet heard), faded to zero, replace everything queued.
+    // Not playing, they are silence or faded already; audio waiting for the jitter buffer is dropped.
+    if (this.#jitter.playing) fadeOut(this.#line!.subarray(0, this.#fade));
     this.#chunks = [];
     this.#head = this.#queued = this.#stagedAt = this.#stagedEnd = 0;
-    this.#playing = this.#overflowing = false;
+    this.#overflowing = false;
+    this.#jitter.flush();
     this.#resampler.reset();
   }
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     const out = outputs[0][0];
-    // The fade tail of a flushed response plays first but does not count as the agent speaking.
-    const fading = Math.min(out.length, this.#fadedEnd - this.#fadedAt);
-    out.set(this.#faded.subarray(this.#fadedAt, this.#fadedAt + fading));
-    this.#fadedAt += fading;
-    const fresh = this.#render(out.subarray(fading), out.length - fading);
-    if (fresh && !this.#playing) {
-      this.#playing = true;
-      this.#report({ type: 'started', generation: this.#generation });
-    } else if (!fresh && this.#playing) {
-      this.#playing = this.#overflowing = false;
-      this.#report({ type: 'drained', generation: this.#generation });
+    const fade = this.#fade;
+    const line = (this.#line ??= new Float32Array(fade + out.length));
+    const jitter = this.#jitter;
+    const now = currentTime * 1e3;
+    const generation = this.#generation;
+    line.fill(0, fade);
+    if (!jitter.playing && this.#queued && jitter.ready((this.#queued * 1e3) / this.#rate, now)) {
+      jitter.start(now);
+      this.#ramp = 0;
+      this.#report({ type: 'started', generation });
     }
+    if (jitter.playing) {
+      const written = this.#render(line.subarray(fade));
+      jitter.play((out.length * 1e3) / sampleRate);
+      if (written < out.length) {
+        // Dry: the last samples rendered fade out (the line still holds them), no click.
+        fadeOut(line.subarray(written, written + fade));
+        jitter.dry(now + (written * 1e3) / sampleRate);
+        this.#overflowing = false;
+        this.#report({ type: 'drained', generation });
+      }
+    }
+    if (jitter.changed()) this.#report({ type: 'stats', generation, ...jitter.stats });
+    out.set(line.subarray(0, out.length));
+    line.copyWithin(0, out.length);
     return true;
   }
+}
+
+/** Fades `samples` linearly down to zero. */
+function fadeOut(samples: Float32Array): void {
+  for (let i = 0; i < samples.length; i++) samples[i] *= 1 - (i + 1) / samples.length;
 }
