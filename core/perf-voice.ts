@@ -55,26 +55,8 @@ export class PerfVoice {
       inspect: options.inspect,
     });
     this.#state = toState(this.#actor.getSnapshot());
-    this.#actor.on('*', (event: SessionEmitted) => {
-      switch (event.type) {
-        case 'transcript':
-          return this.#emit('transcript', event.role, event.text);
-        case 'error':
-          return this.#emit('error', event.error);
-        case 'interruption':
-          return this.#emit('interruption');
-        case 'message':
-          return this.#emit('message', event.message);
-        case 'tentativeTranscript':
-          return this.#emit('tentativeTranscript', event.text);
-        case 'correction':
-          return this.#emit('correction', event.original, event.corrected);
-        case 'toolCall':
-          return this.#emit('toolCall', event.call);
-        case 'toolResult':
-          return this.#emit('toolResult', event.result);
-      }
-    });
+    // Each emitted event carries its listener's arguments as its fields, in order (see SessionEmitted).
+    this.#actor.on('*', ({ type, ...args }: SessionEmitted) => this.#emit(type, ...(Object.values(args) as [never])));
     this.#actor.subscribe({
       next: () => this.#update(),
       error: (error) => console.error('[perfvoice] internal error', error),

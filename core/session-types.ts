@@ -82,7 +82,10 @@ export type SessionEvent =
   | MicrophoneEvent
   | PlaybackEvent;
 
-/** Events the machine emits; the PerfVoice class turns them into its documented events. */
+/**
+ * Events the machine emits; the PerfVoice class fires the documented event of the same name with
+ * the fields as its arguments, in the order written here (keep each object literal in this order).
+ */
 export type SessionEmitted =
   | { type: 'transcript'; role: Role; text: string }
   | { type: 'error'; error: Error }
