@@ -39,7 +39,13 @@ export default defineConfig([
     outExtension: () => ({ js: '.js' }),
     // terser compresses about 4% better than esbuild here: it pays for itself under the size budget.
     minify: 'terser',
-    terserOptions: { ecma: 2020, compress: { passes: 3, pure_getters: true }, mangle: true },
+    // xstate's internal `_underscored` properties are renamed too (this file has its own copy of
+    // xstate); `_transitions` stays: the inspector's bundle reads it on inspection events.
+    terserOptions: {
+      ecma: 2020,
+      compress: { passes: 3, pure_getters: true },
+      mangle: { properties: { regex: /^_[a-z]/i, reserved: ['_transitions'] } },
+    },
     noExternal: [/.*/],
     esbuildPlugins: [workletEsbuildPlugin()],
   },
