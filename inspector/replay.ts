@@ -95,6 +95,8 @@ export function replayTrace(input: SessionTrace | string, machine: AnyStateMachi
         signedUrl: undefined,
         clientTools: {},
         clientToolTimeoutMs: 30000,
+        maxTranscriptTurns: 1000,
+        maxTurnChars: 10000,
         setup: null,
       },
       meters: { input: null, output: null, vad: 0, heard: null },
