@@ -29,7 +29,7 @@ import type { Meters } from './audio/meters';
 import { PerfVoiceError, redact } from './errors';
 import { connectionUrl } from './protocol';
 import { fresh, type SessionContext, type SessionEmitted, type SessionEvent, type SessionOptions } from './session-types';
-import { addTurn, correctTurn } from './transcript';
+import { addTurn, cap, correctTurn } from './transcript';
 import type { Uplink } from './uplink';
 
 export type { CloseInfo, SessionContext, SessionEmitted, SessionEvent, SessionOptions } from './session-types';
@@ -141,26 +141,26 @@ export const sessionMachine = setup({
       const last = turns[turns.length - 1];
       // Consecutive agent responses form one turn until the user speaks or interrupts.
       if (last?.role === 'agent' && !context.agentCut) {
-        enqueue.assign({ transcript: [...turns.slice(0, -1), { ...last, text: `${last.text} ${text}` }], feedbackOpen: true });
+        enqueue.assign({ transcript: [...turns.slice(0, -1), { ...last, text: cap(`${last.text} ${text}`, context.options) }], feedbackOpen: true });
       } else {
-        enqueue.assign({ transcript: addTurn(turns, 'agent', text), agentCut: false, feedbackOpen: true });
+        enqueue.assign({ transcript: addTurn(turns, 'agent', text, context.options), agentCut: false, feedbackOpen: true });
         enqueue.sendTo('playback', { type: 'playback.turn' });
       }
       enqueue.emit({ type: 'transcript', role: 'agent', text });
     }),
     agentCorrection: enqueueActions(({ context, event, enqueue }) => {
       const { original, corrected } = as<'server.agentCorrection'>(event);
-      enqueue.assign({ transcript: correctTurn(context.transcript, original, corrected) });
+      enqueue.assign({ transcript: correctTurn(context.transcript, original, corrected, context.options) });
       // Apps built on the `transcript` event replace what they showed with what was heard.
       enqueue.emit({ type: 'correction', original, corrected });
     }),
     userTranscript: enqueueActions(({ context, event, enqueue }) => {
       const { text } = as<'server.userTranscript'>(event);
-      enqueue.assign({ transcript: addTurn(context.transcript, 'user', text), tentative: '' });
+      enqueue.assign({ transcript: addTurn(context.transcript, 'user', text, context.options), tentative: '' });
       enqueue.emit({ type: 'transcript', role: 'user', text });
     }),
-    tentative: enqueueActions(({ event, enqueue }) => {
-      const { text } = as<'server.tentative'>(event);
+    tentative: enqueueActions(({ context, event, enqueue }) => {
+      const text = cap(as<'server.tentative'>(event).text, context.options);
       enqueue.assign({ tentative: text });
       enqueue.emit({ type: 'tentativeTranscript', text });
     }),

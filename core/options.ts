@@ -74,6 +74,8 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     workerUrl,
     clientTools = {},
     clientToolTimeoutMs = 30000,
+    maxTranscriptTurns = 1000,
+    maxTurnChars = 10000,
   } = options ?? fail('options are required ({ apiKey, agentId }).');
   if (signedUrl === undefined) {
     if (typeof apiKey !== 'string' || !apiKey) fail('apiKey is required (your project API key, pk_live_...), or a signedUrl from your server.');
@@ -91,6 +93,9 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     fail('clientTools must map tool names to functions.');
   }
   if (!(clientToolTimeoutMs > 0)) fail('clientToolTimeoutMs must be a positive number of milliseconds.');
+  for (const [name, limit] of Object.entries({ maxTranscriptTurns, maxTurnChars })) {
+    if (!(limit >= 1)) fail(`${name} must be a number, 1 or more.`);
+  }
   return {
     apiKey,
     agentId,
@@ -104,6 +109,8 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     workerUrl,
     clientTools,
     clientToolTimeoutMs,
+    maxTranscriptTurns,
+    maxTurnChars,
     setup: setupFrame(options),
   };
 }

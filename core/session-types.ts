@@ -28,6 +28,10 @@ export interface SessionOptions {
   workerUrl: string | undefined;
   clientTools: Record<string, ClientTool>;
   clientToolTimeoutMs: number;
+  /** Transcript turns kept (the oldest are dropped). */
+  maxTranscriptTurns: number;
+  /** Characters kept of a turn's text, and of the tentative transcript. */
+  maxTurnChars: number;
   /** The `conversation_initiation_client_data` frame, or null. */
   setup: string | null;
 }

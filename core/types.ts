@@ -110,6 +110,20 @@ export interface PerfVoiceSettings {
   /** How long a client tool may take before the agent is told it failed. Default 30 000 ms. */
   clientToolTimeoutMs?: number;
   /**
+   * Turns the state's `transcript` keeps; older ones are dropped, oldest first. Default 1000: with
+   * `maxTurnChars`, at most 10 M characters (20 MB in the worst case of UTF-16 text), however long
+   * the session or whatever the server sends. The `transcript` event still reports every turn.
+   * Any number from 1; `Infinity` keeps every turn.
+   */
+  maxTranscriptTurns?: number;
+  /**
+   * Characters a transcript turn (and the `tentative` text) keeps: a longer one keeps its first
+   * `maxTurnChars - 1` characters and ends in '…' (the start is what a reader follows; the
+   * `transcript` events still carry every word). Default 10 000, some ten minutes of speech. Any
+   * number from 1; `Infinity` keeps every character.
+   */
+  maxTurnChars?: number;
+  /**
    * An XState inspector, handed to `createActor`: receives every snapshot, event and actor of the
    * session machine (e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`).
    */
@@ -140,7 +154,10 @@ export interface PerfVoiceStats {
 export interface TranscriptTurn {
   /** Who spoke. */
   readonly role: Role;
-  /** What was said (agent turns are corrected to what was heard after an interruption). */
+  /**
+   * What was said (agent turns are corrected to what was heard after an interruption), at most
+   * `maxTurnChars` characters: a longer turn is cut, and ends in '…'.
+   */
   readonly text: string;
   /** True on an agent turn cut short by the user: `text` is then only what was heard. */
   readonly interrupted?: boolean;
@@ -168,7 +185,7 @@ export interface PerfVoiceState {
   readonly error: Error | null;
   /** Why the last session ended, or null while one runs (or before the first). */
   readonly endedBy: EndedBy | null;
-  /** The user's words so far in the current turn (the server's tentative transcript), or ''. */
+  /** The user's words so far in the current turn (the server's tentative transcript, at most `maxTurnChars`), or ''. */
   readonly tentative: string;
   /** Whether `sendFeedback()` may be called now: an agent response arrived and has no feedback yet. */
   readonly canSendFeedback: boolean;
@@ -180,7 +197,7 @@ export interface PerfVoiceState {
   readonly audioBlocked: boolean;
   /** Whether the microphone is muted (silence is still streamed, as servers expect). */
   readonly isMuted: boolean;
-  /** The conversation so far, oldest first. */
+  /** The conversation so far, oldest first: its latest `maxTranscriptTurns` turns. */
   readonly transcript: readonly TranscriptTurn[];
 }
 

@@ -29,7 +29,7 @@ export interface InspectorOptions {
 /** Below this the chart's text is too small to read: it scrolls instead of shrinking further. */
 const MIN_SCALE = 0.72;
 
-/** Timeline rows kept in the DOM (the recorder keeps more; the trace keeps all). */
+/** Timeline rows kept in the DOM (the recorder keeps more, the trace more still). */
 const DOM_ROWS = 600;
 
 const GLYPHS: Record<TimelineRow['kind'], string> = { state: '◆', event: '•', in: '↓', out: '↑', command: '⇢', error: '✖' };
@@ -67,6 +67,7 @@ function template(position: InspectorPosition): string {
         <button type="button" data-filter="wire" aria-pressed="true" title="Wire messages">wire</button>
         <button type="button" data-filter="audio" aria-pressed="true" title="Audio chunks (summarised)">audio</button>
       </div>
+      <p class="note" hidden></p>
       <ol class="timeline" aria-live="off"></ol>
     </div>
   </div>
@@ -96,6 +97,7 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
   const panel = $<HTMLElement>('.panel');
   const stateLabel = $<HTMLElement>('.state');
   const list = $<HTMLOListElement>('.timeline');
+  const note = $<HTMLElement>('.note');
   // The chart's markup comes from the machine definition (names escaped), never from the wire.
   $<HTMLElement>('.chart').insertAdjacentHTML('beforeend', statechartSvg(machine, { standalone: false }));
   const chart = $<HTMLElement>('.chart');
@@ -225,6 +227,12 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
       entry.element.remove();
       rowElements.delete(id);
     }
+    // However long the session, what is kept is bounded: say when the oldest is gone.
+    const older = (rowElements.keys().next().value ?? 1) - 1;
+    const { dropped } = recorder;
+    note.hidden = !older && !dropped;
+    const text = `${older ? `${older} older rows not shown` : ''}${older && dropped ? ' · ' : ''}${dropped ? `the trace dropped its ${dropped} oldest entries` : ''}`;
+    if (note.textContent !== text) note.textContent = text;
     if (atBottom) list.scrollTop = list.scrollHeight;
   }
 

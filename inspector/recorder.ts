@@ -8,10 +8,12 @@
  */
 import type { InspectionEvent } from 'xstate';
 import { createQueueEstimate, emptyMetrics, audioMs, type InspectorMetrics, type TurnLatency } from './metrics';
-import { errorJson, jsonSafe, redactor } from './redact';
+import { errorJson, jsonSafe, MAX_SIZE, redactor } from './redact';
 import { createTimeline, describeEvent, type Timeline } from './timeline';
 import {
+  ENTRY_COST,
   TRACE_FORMAT,
+  createTraceLog,
   TRACE_VERSION,
   stateKey,
   traceEvent,
@@ -53,7 +55,11 @@ export interface InspectableVoice {
 
 /** Options of {@link recordSession}. */
 export interface RecorderOptions {
-  /** Trace entries kept before new ones are dropped (and counted in `dropped`). Default 200 000. */
+  /**
+   * Trace entries kept: beyond it the oldest are dropped (and counted in the trace's `dropped`), so
+   * the trace holds the latest stretch of however long a session. Default 20 000 (an hour or so of
+   * conversation). Whatever the number, the entries also hold at most 4 million characters.
+   */
   maxEntries?: number;
   /** The clock, in milliseconds. Default `performance.now()`. */
   now?: () => number;
@@ -75,6 +81,8 @@ export interface SessionRecorder {
   readonly status: 'disconnected' | 'connecting' | 'connected';
   /** The transitions of the last step that took any. */
   readonly lastTransitions: readonly TakenTransition[];
+  /** Trace entries dropped so far, oldest first, to stay within the limits. */
+  readonly dropped: number;
   /** Changes whenever anything recorded changes: views redraw when it differs from what they drew. */
   readonly version: number;
   /** The live metrics (levels are read from the voice now). */
@@ -97,13 +105,15 @@ interface SessionContextLike {
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+/** Turn latencies kept for the metrics: the latest. */
+const MAX_TURNS = 1000;
 
 /**
  * Starts recording a voice's session machine: every event it processes, the state after it, the
  * frames it sends, the microphone audio counters, and the errors it reports.
  */
 export function recordSession(voice: InspectableVoice, options: RecorderOptions = {}): SessionRecorder {
-  const { maxEntries = 200_000 } = options;
+  const { maxEntries = 20_000 } = options;
   const now = options.now ?? (() => performance.now());
   const root = voice.actor;
   /** The actor as inspection events name it, for identity checks. */
@@ -122,13 +132,12 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
   };
   const initialState = stateKey(first.value);
   const timeline = createTimeline();
-  const entries: TraceEntry[] = [];
+  const log = createTraceLog(maxEntries);
   const pending: TraceEventEntry[] = [];
   const queue = createQueueEstimate();
   let state = initialState;
   let snapshot = first;
   let version = 0;
-  let dropped = 0;
   let lastTransitions: TakenTransition[] = [];
   let uplinkEntry: TraceUplinkEntry | null = null;
   let seenChunks = context.uplink?.chunks ?? 0;
@@ -142,11 +151,13 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
   let speechEnd: number | null = null;
 
   const time = () => round(now() - t0);
-  const record = (entry: TraceEntry) => {
+  const record = (entry: TraceEntry, cost?: number) => {
     if (entry.kind !== 'uplink') uplinkEntry = null;
-    if (entries.length >= maxEntries) dropped++;
-    else entries.push(entry);
+    log.add(entry, cost);
   };
+  /** A fresh budget for one entry's payload, and what it cost once used. */
+  const budget = () => ({ left: MAX_SIZE });
+  const spent = (used: { left: number }) => ENTRY_COST + MAX_SIZE - used.left;
   // The machine's tags say what its states mean (status is derived from them in the SDK too).
   const connected = () => !!snapshot.hasTag?.('connected');
 
@@ -161,7 +172,7 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
     const wireBytes = uplink.bytes - seenWire;
     seenChunks = uplink.chunks;
     seenWire = uplink.bytes;
-    if (uplinkEntry && entries[entries.length - 1] === uplinkEntry) {
+    if (uplinkEntry && log.last === uplinkEntry) {
       uplinkEntry.chunks += chunks;
       uplinkEntry.bytes += bytes;
       uplinkEntry.wireBytes += wireBytes;
@@ -179,10 +190,13 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
     const t = time();
     poll(t);
     const source = !sourceRef ? 'app' : sourceRef === self ? 'machine' : String((sourceRef as { id?: unknown }).id);
-    const safe = traceEvent(event, redact);
+    const used = budget();
+    const safe = traceEvent(event, redact, used);
     const entry: TraceEventEntry = { t, kind: 'event', source, event: safe, state };
-    record(entry);
-    pending.push(entry);
+    record(entry, spent(used));
+    // Each event is followed by its snapshot, which takes it off; the bound is for an event that
+    // never gets one (sent to a stopped machine).
+    if (pending.push(entry) > 64) pending.shift();
     version++;
     const at = now();
     switch (event.type) {
@@ -203,7 +217,7 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
         if (fresh) {
           queue.add(at, audioMs(bytes, context.outputFormat ?? 'pcm_16000'));
           if (speechEnd !== null) {
-            turns.push({ at: speechEnd, ms: round(t - speechEnd) });
+            if (turns.push({ at: speechEnd, ms: round(t - speechEnd) }) > MAX_TURNS) turns.shift();
             speechEnd = null;
           }
         } else received.stale++;
@@ -249,14 +263,16 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
       } catch {
         message = String(command.data);
       }
-      message = jsonSafe(message, redact);
-      record({ t, kind: 'send', message });
+      const used = budget();
+      message = jsonSafe(message, redact, 0, used);
+      record({ t, kind: 'send', message }, spent(used));
       const type = (message as { type?: unknown })?.type;
       timeline.add(t, 'out', typeof type === 'string' ? type : 'frame', typeof message === 'string' ? message.slice(0, 120) : '');
       return;
     }
-    const safe = traceEvent(command, redact);
-    record({ t, kind: 'command', target, command: safe });
+    const used = budget();
+    const safe = traceEvent(command, redact, used);
+    record({ t, kind: 'command', target, command: safe }, spent(used));
     const detail = 'muted' in safe ? ` ${safe.muted}` : 'volume' in safe ? ` ${safe.volume}` : '';
     timeline.add(t, 'command', command.type, `→ ${target}${detail}`);
   }
@@ -293,7 +309,7 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
     if (event.type !== 'error' || !(event.error instanceof Error)) return;
     const error = errorJson(event.error, redact);
     const t = time();
-    record({ t, kind: 'error', error });
+    record({ t, kind: 'error', error }, ENTRY_COST + error.message.length);
     timeline.add(t, 'error', error.code ?? error.name, error.message);
     version++;
   });
@@ -341,6 +357,9 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
     get version() {
       return version;
     },
+    get dropped() {
+      return log.dropped;
+    },
     metrics,
     poll: () => poll(),
     trace() {
@@ -353,8 +372,8 @@ export function recordSession(voice: InspectableVoice, options: RecorderOptions 
         userAgent: typeof navigator === 'undefined' ? null : navigator.userAgent,
         options: traceOptions,
         initialState,
-        entries,
-        dropped,
+        entries: log.entries(),
+        dropped: log.dropped,
         final: { t: time(), state, status: status(), conversationId: context.conversationId ?? null },
         metrics: metrics(),
       };

@@ -19,15 +19,40 @@ export function redactor(secret: string): Redact {
 const MAX_STRING = 2000;
 const MAX_ITEMS = 100;
 const MAX_DEPTH = 6;
+/** Object keys longer than this are cut (a server picks them too). */
+const MAX_KEY = 100;
+
+/**
+ * What one copy keeps at most, in characters, each value or key counting 16 more: whatever its
+ * size or shape (a million keys, a megabyte string), a payload becomes a few kB.
+ */
+export const MAX_SIZE = 4000;
+
+/** What is left of a copy's {@link MAX_SIZE}: shared by the fields of one trace entry. */
+export interface Budget {
+  left: number;
+}
+
+/**
+ * A copy of `text`, cut to `max` characters (`mark` after the cut). Always a copy: engines share a
+ * slice's memory with its source, so a short piece of a huge message would keep all of it alive.
+ */
+export const clip = (text: string, max: number, mark = '…'): string =>
+  JSON.parse(JSON.stringify(text.length > max ? text.slice(0, max) + mark : text));
 
 /**
  * A JSON-safe, redacted copy of any value: errors become `{ name, message, code }`, functions and
- * symbols are dropped, long strings and arrays are cut, cycles and deep nesting end in a marker.
+ * symbols are dropped, long strings, arrays and objects are cut, and so is anything past the
+ * `budget`; cycles and deep nesting end in a marker.
  */
-export function jsonSafe(value: unknown, redact: Redact, depth = 0): unknown {
+export function jsonSafe(value: unknown, redact: Redact, depth = 0, budget: Budget = { left: MAX_SIZE }): unknown {
+  if (budget.left <= 0) return '…';
+  budget.left -= 16;
   if (typeof value === 'string') {
     const text = redact(value);
-    return text.length > MAX_STRING ? `${text.slice(0, MAX_STRING)}…(${text.length} chars)` : text;
+    const max = Math.max(0, Math.min(MAX_STRING, budget.left));
+    budget.left -= Math.min(max, text.length);
+    return text.length > max ? clip(text, max, `…(${text.length} chars)`) : text;
   }
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'boolean' || value === null) return value;
@@ -36,14 +61,21 @@ export function jsonSafe(value: unknown, redact: Redact, depth = 0): unknown {
   if (depth >= MAX_DEPTH) return '[…]';
   if (value instanceof Error) return errorJson(value, redact);
   if (Array.isArray(value)) {
-    const items = value.slice(0, MAX_ITEMS).map((item) => jsonSafe(item, redact, depth + 1) ?? null);
+    const items = value.slice(0, MAX_ITEMS).map((item) => jsonSafe(item, redact, depth + 1, budget) ?? null);
     if (value.length > MAX_ITEMS) items.push(`…(${value.length} items)`);
     return items;
   }
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const safe = jsonSafe(item, redact, depth + 1);
-    if (safe !== undefined) out[key] = safe;
+  let count = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (++count > MAX_ITEMS || budget.left <= 0) {
+      out['…'] = 'keys left out';
+      break;
+    }
+    budget.left -= Math.min(key.length, MAX_KEY);
+    const safe = jsonSafe((value as Record<string, unknown>)[key], redact, depth + 1, budget);
+    if (safe !== undefined) out[key.length > MAX_KEY ? clip(key, MAX_KEY) : key] = safe;
   }
   return out;
 }
@@ -51,5 +83,6 @@ export function jsonSafe(value: unknown, redact: Redact, depth = 0): unknown {
 /** An error as JSON: what a bug report needs (name, message, the SDK's stable code). */
 export function errorJson(error: Error, redact: Redact): { name: string; message: string; code?: string } {
   const code = (error as { code?: unknown }).code;
-  return { name: error.name, message: redact(String(error.message)), ...(typeof code === 'string' ? { code } : {}) };
+  const message = redact(String(error.message));
+  return { name: error.name, message: message.length > MAX_STRING ? clip(message, MAX_STRING) : message, ...(typeof code === 'string' ? { code } : {}) };
 }

@@ -38,7 +38,10 @@ export interface ReplayResult {
   errors: { name: string; code?: string; message: string }[];
   /** The machine's final snapshot. */
   snapshot: SnapshotFrom<AnyStateMachine>;
-  /** False when the trace dropped entries (it reached its size limit): the replay may then diverge. */
+  /**
+   * False when the trace dropped its oldest entries (it reached its limits): the replay then starts
+   * at the first `START` it kept, the first session it holds whole.
+   */
   complete: boolean;
 }
 
@@ -95,6 +98,8 @@ export function replayTrace(input: SessionTrace | string, machine: AnyStateMachi
         signedUrl: undefined,
         clientTools: {},
         clientToolTimeoutMs: 30000,
+        maxTranscriptTurns: 1000,
+        maxTurnChars: 10000,
         setup: null,
       },
       meters: { input: null, output: null, vad: 0, heard: null },
@@ -111,8 +116,11 @@ export function replayTrace(input: SessionTrace | string, machine: AnyStateMachi
   actor.start();
   const states: string[] = [];
   const mismatches: ReplayMismatch[] = [];
+  // A trace that lost its beginning replays from its first whole session.
+  let replaying = !trace.dropped;
   trace.entries.forEach((entry, index) => {
-    if (entry.kind !== 'event') return;
+    if (entry.kind !== 'event' || (!replaying && entry.event.type !== 'START')) return;
+    replaying = true;
     actor.send(revive(entry.event));
     const actual = stateKey(actor.getSnapshot().value);
     states.push(actual);

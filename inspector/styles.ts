@@ -51,6 +51,8 @@ button[aria-pressed=false]{color:#94a3b8;text-decoration:line-through}
 .bar.queue b{background:#d97706}
 .tools{flex:none;display:flex;align-items:center;gap:6px;padding:6px 10px;border-bottom:1px solid #e2e8f0;color:#64748b}
 .tools b{font-weight:600;color:#0f172a;margin-right:auto}
+.note{flex:none;margin:0;padding:2px 10px;color:#94a3b8;font:italic 11px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.note[hidden]{display:none}
 .timeline{flex:1;min-height:120px;overflow:auto;margin:0;padding:4px 0;list-style:none;
   font:11px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .timeline li{display:grid;grid-template-columns:5.2em 1.4em auto 1fr;gap:0 6px;padding:0 10px;white-space:nowrap}

@@ -1,3 +1,5 @@
+import { clip } from './redact';
+
 /**
  * The timeline's rows: machine events, state changes and wire messages in both directions, as
  * short plain-text lines. Audio is the one flow too dense to list, so consecutive audio in each
@@ -24,6 +26,7 @@ export interface TimelineRow {
 
 /** The timeline: bounded, newest last. */
 export interface Timeline {
+  /** The latest {@link MAX_ROWS} rows. Row ids count every row ever added: `rows[0].id - 1` were dropped. */
   readonly rows: readonly TimelineRow[];
   /** Adds a row; ends the current audio folds. */
   add(t: number, kind: RowKind, name: string, text?: string): TimelineRow;
@@ -38,8 +41,13 @@ export interface Timeline {
   repeat(t: number, kind: RowKind, name: string, text: string): void;
 }
 
-/** Rows kept; older ones are dropped (the trace keeps everything). */
+/** Rows kept; older ones are dropped (the trace keeps more). */
 export const MAX_ROWS = 2000;
+/**
+ * Characters of a row's text: a line, never a payload. With {@link MAX_ROWS}, the timeline holds
+ * at most 600 000 characters.
+ */
+export const MAX_TEXT = 300;
 
 /** `1.2 kB`, `3.4 MB`: decimal units, as network tools show them. */
 export function formatBytes(bytes: number): string {
@@ -57,7 +65,8 @@ export function createTimeline(): Timeline {
   let repeated: { row: TimelineRow; count: number } | null = null;
 
   const push = (t: number, kind: RowKind, name: string, text: string): TimelineRow => {
-    const row: TimelineRow = { id: nextId++, t, kind, name, text, rev: 0 };
+    // A copy: the text is often a piece of a server message, which a slice would keep alive whole.
+    const row: TimelineRow = { id: nextId++, t, kind, name: clip(name, 100), text: clip(text, MAX_TEXT), rev: 0 };
     rows.push(row);
     if (rows.length > MAX_ROWS) rows.splice(0, rows.length - MAX_ROWS);
     return row;
@@ -73,7 +82,7 @@ export function createTimeline(): Timeline {
       const last = rows[rows.length - 1];
       if (repeated && last === repeated.row && last.kind === kind && last.name === name) {
         repeated.count++;
-        last.text = `×${repeated.count} · ${text}`;
+        last.text = clip(`×${repeated.count} · ${text}`, MAX_TEXT);
         last.rev++;
         return;
       }

@@ -3,7 +3,7 @@
  * back through the machine. Plain JSON, versioned, with the API key redacted. See
  * docs/trace-format.md for the documented format.
  */
-import { jsonSafe, type Redact } from './redact';
+import { jsonSafe, MAX_SIZE, type Budget, type Redact } from './redact';
 import type { InspectorMetrics } from './metrics';
 
 /** The `format` field of every trace. */
@@ -108,12 +108,72 @@ export interface SessionTrace {
   initialState: string;
   /** Everything recorded, oldest first. */
   entries: TraceEntry[];
-  /** Entries left out because the trace reached its size limit (the newest are kept out). */
+  /**
+   * The oldest entries dropped to keep the trace within its limits (`maxEntries`, and 4 million
+   * characters): a long session's trace holds its latest stretch.
+   */
   dropped: number;
   /** The state at export time. */
   final: { t: number; state: string; status: string; conversationId: string | null };
   /** The live metrics at export time. */
   metrics: InspectorMetrics;
+}
+
+/**
+ * What a trace's entries hold at most, in characters, each value counting 16 more (`MAX_SIZE` is
+ * the most one entry's payload holds): some 20 MB at the very worst, whatever the server sends.
+ */
+export const MAX_TRACE_SIZE = 4_000_000;
+/** What an entry costs beyond its payload: its own fields. */
+export const ENTRY_COST = 64;
+
+/** A trace's entries as they are recorded: see {@link createTraceLog}. */
+export interface TraceLog {
+  /** Records an entry that costs `cost` (see {@link MAX_TRACE_SIZE}). */
+  add(entry: TraceEntry, cost?: number): void;
+  /** The latest entry added, or undefined. */
+  readonly last: TraceEntry | undefined;
+  /** Entries dropped so far. */
+  readonly dropped: number;
+  /** The entries kept, oldest first (a new array). */
+  entries(): TraceEntry[];
+}
+
+/**
+ * The entries of a trace, bounded however long the session: at most `maxEntries`, costing at most
+ * {@link MAX_TRACE_SIZE}, the oldest dropped first. Dropped entries are let go at once and their
+ * slots removed in batches, so adding stays O(1).
+ */
+export function createTraceLog(maxEntries: number): TraceLog {
+  const entries: (TraceEntry | null)[] = [];
+  const costs: number[] = [];
+  let head = 0;
+  let size = 0;
+  let dropped = 0;
+  return {
+    add(entry, cost = ENTRY_COST) {
+      entries.push(entry);
+      costs.push(cost);
+      size += cost;
+      while (entries.length - head > maxEntries || size > MAX_TRACE_SIZE) {
+        size -= costs[head];
+        entries[head++] = null;
+        dropped++;
+      }
+      if (head >= 1024) {
+        entries.splice(0, head);
+        costs.splice(0, head);
+        head = 0;
+      }
+    },
+    get last() {
+      return entries[entries.length - 1] ?? undefined;
+    },
+    get dropped() {
+      return dropped;
+    },
+    entries: () => entries.slice(head) as TraceEntry[],
+  };
 }
 
 type StateValue = string | { [key: string]: StateValue };
@@ -136,18 +196,18 @@ export function stateKey(value: StateValue): string {
 const KEEP_RAW = new Set(['server.unknown', 'server.error']);
 
 /**
- * A machine event as a trace keeps it: redacted, JSON-safe, and small. Agent audio keeps its
- * `eventId` and `byteLength` only; `raw` message copies are dropped where the parsed fields say
- * it all.
+ * A machine event as a trace keeps it: redacted, JSON-safe, and small (all its fields share one
+ * `budget`, see `MAX_SIZE`). Agent audio keeps its `eventId` and `byteLength` only; `raw` message
+ * copies are dropped where the parsed fields say it all.
  */
-export function traceEvent(event: { type: string; [field: string]: unknown }, redact: Redact): TraceEvent {
+export function traceEvent(event: { type: string; [field: string]: unknown }, redact: Redact, budget: Budget = { left: MAX_SIZE }): TraceEvent {
   if (event.type === 'server.audio') {
     return { type: event.type, eventId: event.eventId, byteLength: event.byteLength };
   }
   const out: TraceEvent = { type: event.type };
   for (const [key, value] of Object.entries(event)) {
     if (key === 'type' || (key === 'raw' && !KEEP_RAW.has(event.type))) continue;
-    const safe = jsonSafe(value, redact);
+    const safe = jsonSafe(value, redact, 0, budget);
     if (safe !== undefined) out[key] = safe;
   }
   return out;

@@ -1,4 +1,5 @@
-// Interruptions, stale audio and a server flood, measured on what reaches the page's speakers.
+// Interruptions, stale audio and server floods, measured on what reaches the page's speakers and
+// on what the page keeps.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { caps, ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL } from './support/browser';
@@ -123,4 +124,53 @@ describe.skipIf(!ENGINE_AVAILABLE)(`interruptions in real ${ENGINE_LABEL}`, () =
     expect(after.heap - before.heap).toBeLessThan(10);
     expect(after.rss - before.rss).toBeLessThan(200);
   }, 90000);
+
+  it('keeps a bounded transcript and inspector under a flood of 4000 turns, 2000 of them 20 000 characters', async () => {
+    const session = await connected();
+    // The inspector's script-tag build, mounted as an example page does.
+    await t.page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const script = Object.assign(document.createElement('script'), { src: '/dist/inspector.global.js', onload: resolve, onerror: reject });
+          document.head.append(script);
+        }),
+    );
+    await t.page.evaluate(() => {
+      const global = window as unknown as { PerfVoiceInspector: { mountInspector(voice: unknown): () => void }; unmountInspector: () => void };
+      global.unmountInspector = global.PerfVoiceInspector.mountInspector(window.harness.voice);
+    });
+    const heapBefore = caps.heap ? await heapMiB(t.page) : 0;
+    const text = 'x'.repeat(20_000);
+    for (let i = 0; i < 2000; i++) {
+      session.sendAgentResponse(`agent ${i} ${text}`);
+      session.sendUserTranscript(`user ${i}`);
+    }
+    await until(t.page, () => window.harness.voice.getSnapshot().transcript.at(-1)?.text === 'user 1999', 60000);
+    await sleep(100); // a frame or two for the panel
+    const kept = await t.page.evaluate(() => {
+      const { transcript } = window.harness.voice.getSnapshot();
+      const root = document.querySelector('[data-perfvoice-inspector]')!.shadowRoot!;
+      window.harness.events.length = 0; // the harness's own log holds every text
+      return {
+        turns: transcript.length,
+        chars: transcript.reduce((sum: number, turn: { text: string }) => sum + turn.text.length, 0),
+        longest: Math.max(...transcript.map((turn: { text: string }) => turn.text.length)),
+        first: transcript[0].text.slice(0, 11),
+        rows: root.querySelectorAll('.timeline li').length,
+        note: root.querySelector('.note')!.textContent,
+      };
+    });
+    const heapAfter = caps.heap ? await heapMiB(t.page) : 0;
+    report(
+      `text flood: transcript keeps ${kept.turns} turns, ${kept.chars} characters (longest ${kept.longest}); ` +
+        `inspector ${kept.rows} rows shown, "${kept.note}"` +
+        (caps.heap ? `; JS heap after GC ${heapBefore.toFixed(1)} → ${heapAfter.toFixed(1)} MiB` : ''),
+    );
+    expect(kept).toMatchObject({ turns: 1000, longest: 10_000, first: 'agent 1500 ', rows: 600 });
+    expect(kept.chars).toBe(500 * 10_000 + 500 * 'user 1999'.length);
+    expect(kept.note).toMatch(/^\d+ older rows not shown · the trace dropped its \d+ oldest entries$/);
+    // 10 MB of transcript (one-byte text), at most some 20 MB of trace: nothing like the 40 MB sent.
+    if (caps.heap) expect(heapAfter - heapBefore).toBeLessThan(40);
+    await t.page.evaluate(() => (window as unknown as { unmountInspector: () => void }).unmountInspector());
+  }, 120000);
 });

@@ -243,7 +243,7 @@ describe('recordSession', () => {
     ]);
   });
 
-  it('stops recording on stop(), and keeps within maxEntries', () => {
+  it('stops recording on stop(), and keeps the latest maxEntries', () => {
     const fake = fakeVoice();
     const recorder = recordSession(fake.voice, { maxEntries: 2 });
     void fake.voice.start().catch(() => {});
@@ -251,7 +251,8 @@ describe('recordSession', () => {
     fake.socket.send(fromServer(wire.metadata()));
     const trace: SessionTrace = recorder.trace();
     expect(trace.entries).toHaveLength(2);
-    expect(trace.dropped).toBe(3); // mic.ready, the metadata event and the openUplink command
+    expect(trace.dropped).toBe(3); // START, audio.running and mic.ready: the oldest go first
+    expect(trace.entries.map((e) => (e.kind === 'event' ? e.event.type : e.kind))).toEqual(['server.metadata', 'command']);
     recorder.stop();
     fake.voice.stop();
     expect(recorder.trace().entries).toHaveLength(2);

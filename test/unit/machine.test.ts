@@ -18,6 +18,8 @@ const options: SessionOptions = {
   signedUrl: undefined,
   clientTools: {},
   clientToolTimeoutMs: 30000,
+  maxTranscriptTurns: 1000,
+  maxTurnChars: 10000,
   setup: null,
 };
 
