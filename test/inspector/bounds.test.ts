@@ -36,13 +36,14 @@ describe('the recorder holds a bounded trace and timeline', () => {
   it('keeps the latest 20 000 entries by default', () => {
     const s = recorded();
     s.connect();
-    for (let i = 0; i < 15_000; i++) s.server(wire.ping(i + 1));
+    for (let i = 0; i < 25_000; i++) s.server(wire.ping(i + 1));
     const trace = s.recorder.trace();
-    // Each ping is an entry, and so is its pong: 30 000, and the 4 of the connection.
+    // Each ping is an entry (the relay answers it: no pong goes through the machine): 25 000,
+    // and the 5 of the connection.
     expect(trace.entries).toHaveLength(20_000);
-    expect(trace.dropped).toBe(10_005);
-    expect(s.recorder.dropped).toBe(10_005);
-    expect(trace.entries.at(-1)).toMatchObject({ kind: 'send', message: { type: 'pong', event_id: 15_000 } });
+    expect(trace.dropped).toBe(5_005);
+    expect(s.recorder.dropped).toBe(5_005);
+    expect(trace.entries.at(-1)).toMatchObject({ kind: 'event', event: { type: 'server.ping', eventId: 25_000 } });
     expect(trace.entries[0]).toMatchObject({ kind: 'event', event: { type: 'server.ping', eventId: 5001 } });
   });
 
@@ -154,17 +155,18 @@ describe('a trace that lost its oldest entries', () => {
     const session = (n: number) => {
       s.connect();
       for (let i = 0; i < n; i++) s.server(wire.ping(i + 1));
+      s.voice.sendUserMessage(`after ${n} pings`);
       s.server(wire.agent('Hello'));
       s.voice.stop();
     };
-    session(60);
+    session(80);
     session(3);
     const trace = s.recorder.trace();
     expect(trace.dropped).toBeGreaterThan(0);
     const result = replayTrace(trace, sessionMachine);
     expect(result.complete).toBe(false);
     expect(result.mismatches).toEqual([]);
-    expect(result.sent).toEqual(['{"type":"pong","event_id":1}', '{"type":"pong","event_id":2}', '{"type":"pong","event_id":3}']);
+    expect(result.sent).toEqual(['{"type":"user_message","text":"after 3 pings"}']);
     expect(result.finalState).toBe('disconnected');
   });
 });
@@ -188,14 +190,14 @@ describe('the panel', () => {
     void fake.voice.start().catch(() => {});
     fake.microphone.send({ type: 'mic.ready' });
     fake.socket.send(fromServer(wire.metadata('conv_1')));
-    for (let i = 0; i < 12_000; i++) fake.socket.send(fromServer(wire.ping(i + 1)));
+    for (let i = 0; i < 24_000; i++) fake.socket.send(fromServer(wire.ping(i + 1)));
     frame();
     const shown = root.querySelectorAll('.timeline li');
     expect(shown).toHaveLength(600);
         const older = Number(/^(\d+) older rows not shown/.exec(note.textContent ?? '')?.[1]);
     expect(note.hidden).toBe(false);
     expect(older).toBeGreaterThan(23_000);
-    expect(shown[0].textContent).toContain(`ping#${12_000 - 299}`);
+    expect(shown[0].textContent).toContain(`ping#${24_000 - 299}`);
     expect(note.textContent).toMatch(/ · the trace dropped its \d+ oldest entries$/);
     unmount();
     fake.voice.stop();
