@@ -19,12 +19,14 @@ export async function bundleWorklet(entry: string): Promise<string> {
     bundle: true,
     minify: true,
     write: false,
-    format: 'iife',
+    // addModule() always runs it as an ES module (strict, its own scope): no IIFE wrapper needed.
+    // It has no imports or exports left, so it runs as a plain script too.
+    format: 'esm',
     target: 'es2022',
     legalComments: 'none',
   });
   // A second pass with terser: the worklet text counts against the script-tag size budget.
-  const { code } = await minify(result.outputFiles[0].text, { ecma: 2020, compress: { passes: 3 }, mangle: true });
+  const { code } = await minify(result.outputFiles[0].text, { ecma: 2020, module: true, compress: { passes: 3 }, mangle: true });
   return (code ?? '').trim();
 }
 

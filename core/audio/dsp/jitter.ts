@@ -35,69 +35,68 @@ export class Jitter {
   readonly stats: JitterStats = { underruns: 0, underrunMs: 0, longestUnderrunMs: 0, targetMs: MIN_MS };
   /** Sound is playing (started and not dry or flushed since). */
   playing = false;
-  /** When the queue ran dry while playing; -Infinity when what comes next cannot be an underrun. */
-  #dry = -Infinity;
-  /** When the first sample now waiting to play arrived; -1 when none waits. */
-  #wait = -1;
-  /** Underruns and target as last reported. */
-  #sent = [0, MIN_MS];
-
   /** Audio arrived at `now`. */
-  arrive(now: number): void {
-    if (this.playing || this.#wait >= 0) return;
-    this.#wait = now;
-    const late = now - this.#dry;
-    const stats = this.stats;
-    // The buffer fell `late` ms short. Lateness seen so far is rarely the worst to come (a new
-    // record is seldom the last), so grow by twice it: one or two underruns learn most jitter.
-    if (late <= HOLD_MS) stats.targetMs = Math.min(MAX_MS, stats.targetMs + 2 * late + MARGIN_MS);
-    else this.#dry = -Infinity;
-  }
-
+  declare readonly arrive: (now: number) => void;
   /** Whether waiting audio should start: enough is queued, or its first sample waited long enough (a short last chunk). */
-  ready(queuedMs: number, now: number): boolean {
-    const target = this.stats.targetMs;
-    return queuedMs >= target || now - this.#wait >= target;
-  }
-
+  declare readonly ready: (queuedMs: number, now: number) => boolean;
   /** Sound started at `now`. */
-  start(now: number): void {
-    const stats = this.stats;
-    const silence = now - this.#dry;
-    this.playing = true;
-    this.#wait = -1;
-    if (silence < Infinity) {
-      stats.underruns++;
-      stats.underrunMs += silence;
-      stats.longestUnderrunMs = Math.max(stats.longestUnderrunMs, silence);
-    }
-    this.#dry = -Infinity;
-  }
-
+  declare readonly start: (now: number) => void;
   /** `ms` more of sound played without a gap. */
-  play(ms: number): void {
-    this.stats.targetMs = Math.max(MIN_MS, this.stats.targetMs * (1 - SHRINK * ms));
-  }
-
+  declare readonly play: (ms: number) => void;
   /** The queue ran dry at `now` while playing. */
-  dry(now: number): void {
-    this.playing = false;
-    this.#dry = now;
-  }
-
+  declare readonly dry: (now: number) => void;
   /** Everything queued was dropped: what comes next is a new turn. The target learned stays. */
-  flush(): void {
-    this.playing = false;
-    this.#dry = -Infinity;
-    this.#wait = -1;
-  }
-
+  declare readonly flush: () => void;
   /** True once per change worth reporting: an underrun counted, or the target moved by 1 ms or more. */
-  changed(): boolean {
-    const { underruns, targetMs } = this.stats;
-    const sent = this.#sent;
-    if (underruns === sent[0] && Math.abs(targetMs - sent[1]) < 1) return false;
-    this.#sent = [underruns, targetMs];
-    return true;
+  declare readonly changed: () => boolean;
+
+  // Methods are closures over the constructor's locals, not private fields: smaller minified
+  // (this code ships inside the worklet source).
+  constructor() {
+    const stats = this.stats;
+    /** When the queue ran dry while playing; -Infinity when what comes next cannot be an underrun. */
+    let dried = -Infinity;
+    /** When the first sample now waiting to play arrived; -1 when none waits. */
+    let wait = -1;
+    /** Underruns and target as last reported. */
+    let sent = [0, MIN_MS];
+    this.arrive = (now) => {
+      if (this.playing || wait >= 0) return;
+      wait = now;
+      const late = now - dried;
+      // The buffer fell `late` ms short. Lateness seen so far is rarely the worst to come (a new
+      // record is seldom the last), so grow by twice it: one or two underruns learn most jitter.
+      if (late <= HOLD_MS) stats.targetMs = Math.min(MAX_MS, stats.targetMs + 2 * late + MARGIN_MS);
+      else dried = -Infinity;
+    };
+    this.ready = (queuedMs, now) => queuedMs >= stats.targetMs || now - wait >= stats.targetMs;
+    this.start = (now) => {
+      const silence = now - dried;
+      this.playing = true;
+      wait = -1;
+      if (silence < Infinity) {
+        stats.underruns++;
+        stats.underrunMs += silence;
+        stats.longestUnderrunMs = Math.max(stats.longestUnderrunMs, silence);
+      }
+      dried = -Infinity;
+    };
+    this.play = (ms) => {
+      stats.targetMs = Math.max(MIN_MS, stats.targetMs * (1 - SHRINK * ms));
+    };
+    this.dry = (now) => {
+      this.playing = false;
+      dried = now;
+    };
+    this.flush = () => {
+      this.dry(-Infinity);
+      wait = -1;
+    };
+    this.changed = () => {
+      const { underruns, targetMs } = stats;
+      if (underruns === sent[0] && Math.abs(targetMs - sent[1]) < 1) return false;
+      sent = [underruns, targetMs];
+      return true;
+    };
   }
 }

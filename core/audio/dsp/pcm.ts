@@ -2,15 +2,10 @@
 // no TextEncoder, no Buffer), and cheap enough for the main thread.
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** char code → 6-bit value; only consulted after the text has been validated. */
-const B64_INDEX = /* @__PURE__ */ (() => {
-  const t = new Uint8Array(128);
-  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
-  return t;
-})();
 // Char-class star plus a length check instead of (?:x{4})* groups: no
 // backtracking, so multi-megabyte strings cannot blow the regex stack.
-const B64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+// The group is the text before its padding.
+const B64_RE = /^([A-Za-z0-9+/]*)={0,2}$/;
 
 /** Float sample in [-1, 1] → int16, clamped and rounded (NaN → 0). */
 export function floatToPcm16(x: number): number {
@@ -27,16 +22,15 @@ export function pcm16ToFloat(s: number): number {
 /** Standard base64 (with padding) of the first `length` bytes. */
 export function encodeBase64(bytes: Uint8Array, length = bytes.length): string {
   let s = '';
-  let i = 0;
-  for (; i + 2 < length; i += 3) {
-    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    s += B64[v >> 18] + B64[(v >> 12) & 63] + B64[(v >> 6) & 63] + B64[v & 63];
+  // Bits not yet written sit at the bottom of `acc`; what shifts out the top is written already.
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < length; i++) {
+    acc = (acc << 8) | bytes[i];
+    for (bits += 8; bits >= 6; ) s += B64[(acc >> (bits -= 6)) & 63];
   }
-  if (i < length) {
-    const two = i + 1 < length;
-    const v = (bytes[i] << 16) | (two ? bytes[i + 1] << 8 : 0);
-    s += B64[v >> 18] + B64[(v >> 12) & 63] + (two ? B64[(v >> 6) & 63] : '=') + '=';
-  }
+  if (bits) s += B64[(acc << (6 - bits)) & 63];
+  while (s.length & 3) s += '=';
   return s;
 }
 
@@ -46,10 +40,9 @@ export function encodeBase64(bytes: Uint8Array, length = bytes.length): string {
  * misplaced or excess padding). Non-zero pad bits are tolerated, like atob.
  */
 export function base64ByteLength(text: string): number {
-  const n = text.length;
-  if (n & 3 || !B64_RE.test(text)) return -1;
-  const pad = text.charCodeAt(n - 1) === 61 ? (text.charCodeAt(n - 2) === 61 ? 2 : 1) : 0;
-  return (n >> 2) * 3 - pad;
+  const match = B64_RE.exec(text);
+  // 4 characters to 3 bytes; the 1 or 2 characters before padding carry 1 or 2 bytes.
+  return text.length & 3 || !match ? -1 : (match[1].length * 3) >> 2;
 }
 
 /** Decodes standard base64; null if `text` is not valid (see base64ByteLength). */
@@ -57,15 +50,13 @@ export function decodeBase64(text: string): Uint8Array | null {
   const len = base64ByteLength(text);
   if (len < 0) return null;
   const out = new Uint8Array(len);
-  for (let i = 0, j = 0; j < len; i += 4) {
-    const v =
-      (B64_INDEX[text.charCodeAt(i)] << 18) |
-      (B64_INDEX[text.charCodeAt(i + 1)] << 12) |
-      (B64_INDEX[text.charCodeAt(i + 2)] << 6) |
-      B64_INDEX[text.charCodeAt(i + 3)];
-    out[j++] = v >> 16;
-    if (j < len) out[j++] = v >> 8;
-    if (j < len) out[j++] = v;
+  // Six bits a character; a byte out whenever eight are gathered; the loop ends at `len`,
+  // before any '=' is read.
+  for (let i = 0, j = 0, acc = 0, bits = 0; j < len; i++) {
+    const c = text.charCodeAt(i);
+    // The alphabet's runs by char code: A-Z, a-z, 0-9, then '+' and '/'.
+    acc = (acc << 6) | (c > 96 ? c - 71 : c > 64 ? c - 65 : c > 47 ? c + 4 : c > 43 ? 63 : 62);
+    if ((bits += 6) >= 8) out[j++] = acc >> (bits -= 8);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import { Resampler } from '../dsp/resampler';
 import { encodeAudioChunk } from '../../protocol';
 import { encodeBase64, floatToPcm16 } from '../dsp/pcm';
+import { processor } from './processor';
 
 /** `processorOptions` of the capture node. */
 export interface CaptureOptions {
@@ -17,39 +18,30 @@ export interface CaptureOptions {
 /** Main thread → capture processor: mute, or the port where chunks go from now on (to the relay). */
 export type CaptureCommand = { muted: boolean } | MessagePort;
 
-export class CaptureProcessor extends AudioWorkletProcessor {
-  readonly #resampler = new Resampler(sampleRate, 16000);
-  readonly #resampled = new Float32Array(this.#resampler.maxOutput(128));
-  readonly #bytes: Uint8Array;
-  #filled = 0;
-  #muted: boolean;
-  #out: MessagePort | undefined;
-
-  constructor({ processorOptions }: { processorOptions: CaptureOptions }) {
-    super();
-    this.#bytes = new Uint8Array(processorOptions.chunkSize * 2);
-    this.#muted = processorOptions.muted;
-    this.port.onmessage = ({ data }: MessageEvent<CaptureCommand>) => {
-      if ('muted' in data) this.#muted = data.muted;
-      else this.#out = data;
-    };
-  }
-
-  process(inputs: Float32Array[][]): boolean {
-    const channel = inputs[0]?.[0];
-    if (!channel) return true;
-    const count = this.#resampler.process(channel, this.#resampled);
-    const bytes = this.#bytes;
+export const CaptureProcessor = processor<CaptureOptions>((port, { chunkSize, muted }) => {
+  const resampler = new Resampler(sampleRate, 16000);
+  const resampled = new Float32Array(resampler.maxOutput(128));
+  const bytes = new Uint8Array(chunkSize * 2);
+  let filled = 0;
+  let out: MessagePort | undefined;
+  port.onmessage = ({ data }: MessageEvent<CaptureCommand>) => {
+    if ('muted' in data) muted = data.muted;
+    else out = data;
+  };
+  return ([input]) => {
+    const channel = input?.[0];
+    if (!channel) return;
+    const count = resampler.process(channel, resampled);
     for (let i = 0; i < count; i++) {
       // Muted still streams (silence): servers treat a silent stream as a live user.
-      const sample = this.#muted ? 0 : floatToPcm16(this.#resampled[i]);
-      bytes[this.#filled++] = sample & 255;
-      bytes[this.#filled++] = (sample >> 8) & 255;
-      if (this.#filled === bytes.length) {
-        this.#out?.postMessage(encodeAudioChunk(encodeBase64(bytes)));
-        this.#filled = 0;
+      const sample = muted ? 0 : floatToPcm16(resampled[i]);
+      // Little-endian; a Uint8Array keeps the low 8 bits of what it is given.
+      bytes[filled++] = sample;
+      bytes[filled++] = sample >> 8;
+      if (filled === bytes.length) {
+        out?.postMessage(encodeAudioChunk(encodeBase64(bytes)));
+        filled = 0;
       }
     }
-    return true;
-  }
-}
+  };
+});

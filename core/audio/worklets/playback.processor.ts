@@ -9,8 +9,9 @@
  * reported as they change.
  */
 import { Resampler } from '../dsp/resampler';
-import { decodeBase64, pcm16LEToInt16, pcm16ToFloat, ulawToPcm16 } from '../dsp/pcm';
+import { decodeBase64, pcm16LEToInt16, ulawToPcm16 } from '../dsp/pcm';
 import { Jitter, type JitterStats } from '../dsp/jitter';
+import { processor } from './processor';
 
 /** `processorOptions` of the playback node. */
 export interface PlaybackOptions {
@@ -36,153 +37,112 @@ const FADE_SECONDS = 0.004;
 /** Agent-rate samples handed to the resampler at a time. */
 const STEP = 64;
 
-export class PlaybackProcessor extends AudioWorkletProcessor {
-  readonly #ulaw: boolean;
-  readonly #rate: number;
-  readonly #limit: number;
-  readonly #resampler: Resampler;
-  readonly #step = new Float32Array(STEP);
-  readonly #staged: Float32Array;
+export const PlaybackProcessor = processor<PlaybackOptions>((port, { rate, ulaw, maxSeconds }) => {
+  const limit = maxSeconds * rate;
+  const resampler = new Resampler(rate, sampleRate);
+  const step = new Float32Array(STEP);
+  const staged = new Float32Array(resampler.maxOutput(STEP));
   /** Samples of a fade. */
-  readonly #fade = Math.ceil(sampleRate * FADE_SECONDS);
-  readonly #jitter = new Jitter();
+  const fade = Math.ceil(sampleRate * FADE_SECONDS);
+  const jitter = new Jitter();
   /**
    * Output delayed by one fade: the first `fade` samples are rendered but not yet heard, so a
    * dry-out or flush can always fade them out, even when the queue ran dry at a block's edge.
    */
-  #line?: Float32Array;
-  #chunks: Int16Array[] = [];
-  #head = 0;
-  #queued = 0;
-  #stagedAt = 0;
-  #stagedEnd = 0;
-  #generation = 0;
-  /** Samples of fade-in rendered since sound (re)started. */
-  #ramp = 0;
-  #overflowing = false;
+  let line: Float32Array;
+  let chunks: Int16Array[] = [];
+  let head = 0;
+  let queued = 0;
+  let stagedAt = 0;
+  let stagedEnd = 0;
+  let generation = 0;
+  /** Samples rendered since sound (re)started: the fade-in's position. */
+  let ramp = 0;
+  let overflowing = false;
 
-  constructor({ processorOptions }: { processorOptions: PlaybackOptions }) {
-    super();
-    const { rate, ulaw, maxSeconds } = processorOptions;
-    this.#ulaw = ulaw;
-    this.#rate = rate;
-    this.#limit = maxSeconds * rate;
-    this.#resampler = new Resampler(rate, sampleRate);
-    this.#staged = new Float32Array(this.#resampler.maxOutput(STEP));
-    // The page sends one thing: the port on which the relay sends audio and flushes.
-    this.port.onmessage = ({ data: port }: MessageEvent<MessagePort>) => {
-      port.onmessage = ({ data }: MessageEvent<PlaybackCommand>) => {
-        if (data.type === 'audio') this.#enqueue(data.audio);
-        else this.#flush(data.generation);
-      };
-    };
-  }
+  const report = (type: PlaybackReport['type'], stats?: JitterStats) => port.postMessage({ type, generation, ...stats });
 
-  #report(report: PlaybackReport): void {
-    this.port.postMessage(report);
-  }
+  /** Takes up to `max` samples off the front of the queue. */
+  const take = (max: number) => {
+    const chunk = chunks[0];
+    const part = chunk.subarray(head, (head += Math.min(max, chunk.length - head)));
+    queued -= part.length;
+    if (head === chunk.length) {
+      chunks.shift();
+      head = 0;
+    }
+    return part;
+  };
 
-  #enqueue(audio: string): void {
-    const bytes = decodeBase64(audio);
-    if (!bytes || !bytes.length) return;
-    const samples = this.#ulaw ? Int16Array.from(bytes, ulawToPcm16) : pcm16LEToInt16(bytes);
-    this.#chunks.push(samples);
-    this.#queued += samples.length;
-    this.#jitter.arrive(currentTime * 1e3);
-    let dropped = false;
-    while (this.#queued > this.#limit) {
-      const chunk = this.#chunks[0];
-      const drop = Math.min(chunk.length - this.#head, this.#queued - this.#limit);
-      this.#head += drop;
-      this.#queued -= drop;
-      dropped = true;
-      if (this.#head === chunk.length) {
-        this.#chunks.shift();
-        this.#head = 0;
+  /** Fades the `fade` samples of the line from `at` linearly down to zero. */
+  const fadeOut = (at: number) => {
+    for (let i = 0; i < fade; i++) line[at + i] *= 1 - (i + 1) / fade;
+  };
+
+  // The page sends one thing: the port on which the relay sends audio and flushes.
+  port.onmessage = ({ data: relay }: MessageEvent<MessagePort>) => {
+    relay.onmessage = ({ data }: MessageEvent<PlaybackCommand>) => {
+      if (data.type === 'audio') {
+        const bytes = decodeBase64(data.audio);
+        if (!bytes?.length) return;
+        const samples = ulaw ? Int16Array.from(bytes, ulawToPcm16) : pcm16LEToInt16(bytes);
+        chunks.push(samples);
+        queued += samples.length;
+        jitter.arrive(currentTime * 1e3);
+        // The oldest audio goes. One report per overflow episode: a flood must not turn into a
+        // flood of error events.
+        for (; queued > limit; overflowing = true) {
+          if (!overflowing) report('overflow');
+          take(queued - limit);
+        }
+      } else {
+        generation = data.generation;
+        // The next few ms of audio (rendered, not yet heard), faded to zero, replace everything queued.
+        // Not playing, they are silence or faded already; audio waiting for the jitter buffer is dropped.
+        if (jitter.playing) fadeOut(0);
+        chunks = [];
+        head = queued = stagedAt = stagedEnd = 0;
+        overflowing = false;
+        jitter.flush();
+        resampler.reset();
       }
-    }
-    // One report per overflow episode: a flood must not turn into a flood of error events.
-    if (dropped && !this.#overflowing) {
-      this.#overflowing = true;
-      this.#report({ type: 'overflow', generation: this.#generation });
-    }
-  }
+    };
+  };
 
-  /** Resamples the next step of queued audio into `staged`; false when the queue is empty. */
-  #refill(): boolean {
-    if (!this.#queued) return false;
-    const chunk = this.#chunks[0];
-    const count = Math.min(STEP, chunk.length - this.#head);
-    for (let i = 0; i < count; i++) this.#step[i] = pcm16ToFloat(chunk[this.#head + i]);
-    this.#head += count;
-    this.#queued -= count;
-    if (this.#head === chunk.length) {
-      this.#chunks.shift();
-      this.#head = 0;
-    }
-    this.#stagedAt = 0;
-    this.#stagedEnd = this.#resampler.process(this.#step.subarray(0, count), this.#staged);
-    return true;
-  }
-
-  /** Copies upcoming audio into `out`, fading in after a start; returns how many samples. */
-  #render(out: Float32Array): number {
-    let written = 0;
-    while (written < out.length) {
-      if (this.#stagedAt === this.#stagedEnd && !this.#refill()) break;
-      const count = Math.min(out.length - written, this.#stagedEnd - this.#stagedAt);
-      out.set(this.#staged.subarray(this.#stagedAt, this.#stagedAt + count), written);
-      this.#stagedAt += count;
-      written += count;
-    }
-    for (let i = 0; i < written && this.#ramp < this.#fade; i++) out[i] *= ++this.#ramp / this.#fade;
-    return written;
-  }
-
-  #flush(generation: number): void {
-    this.#generation = generation;
-    // The next few ms of audio (rendered, not yet heard), faded to zero, replace everything queued.
-    // Not playing, they are silence or faded already; audio waiting for the jitter buffer is dropped.
-    if (this.#jitter.playing) fadeOut(this.#line!.subarray(0, this.#fade));
-    this.#chunks = [];
-    this.#head = this.#queued = this.#stagedAt = this.#stagedEnd = 0;
-    this.#overflowing = false;
-    this.#jitter.flush();
-    this.#resampler.reset();
-  }
-
-  process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
-    const out = outputs[0][0];
-    const fade = this.#fade;
-    const line = (this.#line ??= new Float32Array(fade + out.length));
-    const jitter = this.#jitter;
+  return (_, [[out]]) => {
+    const length = out.length;
     const now = currentTime * 1e3;
-    const generation = this.#generation;
+    line ??= new Float32Array(fade + length);
     line.fill(0, fade);
-    if (!jitter.playing && this.#queued && jitter.ready((this.#queued * 1e3) / this.#rate, now)) {
+    if (!jitter.playing && queued && jitter.ready((queued * 1e3) / rate, now)) {
       jitter.start(now);
-      this.#ramp = 0;
-      this.#report({ type: 'started', generation });
+      ramp = 0;
+      report('started');
     }
     if (jitter.playing) {
-      const written = this.#render(line.subarray(fade));
-      jitter.play((out.length * 1e3) / sampleRate);
-      if (written < out.length) {
+      // Upcoming audio into the line after its unheard part, resampled a step at a time, faded in after a start.
+      let written = 0;
+      while (written < length) {
+        if (stagedAt < stagedEnd) line[fade + written++] = staged[stagedAt++] * Math.min(1, ++ramp / fade);
+        else if (queued) {
+          const part = take(STEP);
+          // int16 → float (pcm16ToFloat), written out: terser leaves that call uninlined.
+          for (let i = 0; i < part.length; i++) step[i] = part[i] / 32768;
+          stagedAt = 0;
+          stagedEnd = resampler.process(step.subarray(0, part.length), staged);
+        } else break;
+      }
+      jitter.play((length * 1e3) / sampleRate);
+      if (written < length) {
         // Dry: the last samples rendered fade out (the line still holds them), no click.
-        fadeOut(line.subarray(written, written + fade));
+        fadeOut(written);
         jitter.dry(now + (written * 1e3) / sampleRate);
-        this.#overflowing = false;
-        this.#report({ type: 'drained', generation });
+        overflowing = false;
+        report('drained');
       }
     }
-    if (jitter.changed()) this.#report({ type: 'stats', generation, ...jitter.stats });
-    out.set(line.subarray(0, out.length));
-    line.copyWithin(0, out.length);
-    return true;
-  }
-}
-
-/** Fades `samples` linearly down to zero. */
-function fadeOut(samples: Float32Array): void {
-  for (let i = 0; i < samples.length; i++) samples[i] *= 1 - (i + 1) / samples.length;
-}
+    if (jitter.changed()) report('stats', jitter.stats);
+    out.set(line.subarray(0, length));
+    line.copyWithin(0, length);
+  };
+});
