@@ -54,7 +54,7 @@ export function startRelay(
     if (ended) return;
     if (!url) {
       return prefer
-        ? onThread(new PerfVoiceError('worker_unavailable', 'No Worker could be started (the page\'s Content-Security-Policy needs worker-src blob:, or self-host perfvoice/worklets/relay.js as workerUrl): leave audioThread unset to fall back.'))
+        ? onThread(new PerfVoiceError('worker_unavailable', "No Worker could start: allow worker-src blob: in the page's Content-Security-Policy, pass workerUrl, or leave audioThread unset."))
         : onPage();
     }
     try {
