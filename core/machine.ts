@@ -130,7 +130,7 @@ export const sessionMachine = setup({
     }),
     interrupt: enqueueActions(({ event, enqueue }) => {
       // The relay flushed playback before reporting it; the playback actor notes the flush.
-      const { generation = 0 } = as<'server.interruption'>(event);
+      const { generation } = as<'server.interruption'>(event);
       enqueue.sendTo('playback', { type: 'playback.flush', generation });
       enqueue.assign({ agentCut: true });
       enqueue.emit({ type: 'interruption' });

@@ -3,7 +3,6 @@
  * The parser turns each text frame into a machine event (`server.*`), so the session machine can
  * route every possible input, including garbage, with ordinary transitions.
  */
-import { base64ByteLength } from './audio/dsp/pcm';
 
 /** Agent audio formats a server may announce in `agent_output_audio_format`. */
 export type AudioFormat =
@@ -41,15 +40,15 @@ export type ServerEvent =
       inputFormat: AudioFormat;
       raw: ServerMessage;
     }
-  /** `audio` and `raw` are absent when the relay already sent the audio to playback. */
-  | { type: 'server.audio'; audio?: string; eventId: number; byteLength: number; alignment?: Alignment; raw?: ServerMessage }
+  /** The record of agent audio the relay already sent to playback. */
+  | { type: 'server.audio'; eventId: number; byteLength: number; alignment?: Alignment }
   | { type: 'server.agentResponse'; text: string; raw: ServerMessage }
   | { type: 'server.agentCorrection'; original: string; corrected: string; raw: ServerMessage }
   | { type: 'server.userTranscript'; text: string; raw: ServerMessage }
-  /** `generation`: the playback flush the relay made for it (absent from the parser). */
-  | { type: 'server.interruption'; eventId: number; generation?: number; raw?: ServerMessage }
+  /** `generation`: the number of the playback flush the relay made for it. */
+  | { type: 'server.interruption'; eventId: number; generation: number }
   /** Pings are answered by the relay; the event only informs. */
-  | { type: 'server.ping'; eventId: number; pingMs: number | null; raw?: ServerMessage }
+  | { type: 'server.ping'; eventId: number; pingMs: number | null }
   /** Partial user text, replaced by the final `user_transcript`. */
   | { type: 'server.tentative'; text: string; raw: ServerMessage }
   /** The server's voice-activity score, 0..1 (handled in the socket actor: it is high-rate). */
@@ -65,9 +64,6 @@ export type ServerEvent =
 const isObject = (value: unknown): value is ServerMessage =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
-// Safe integers only: an id like 1e20 compares wrongly with every later one (a stale-audio
-// threshold that high would silence the rest of the session).
-const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /** An audio chunk's `alignment`, or undefined when absent or malformed (it is only an extra: the audio still plays). */
 export function alignmentOf(value: unknown): Alignment | undefined {
@@ -80,10 +76,10 @@ export function alignmentOf(value: unknown): Alignment | undefined {
 const invalid = (reason: string): ServerEvent => ({ type: 'server.invalid', reason });
 
 /**
- * Parses one text frame. Never throws.
- * @param format the agent audio format in force, so PCM audio with an odd byte count is rejected.
+ * Parses one text frame. Never throws. Well-formed audio, pings and interruptions never get here:
+ * the relay handles them itself (core/transport/relay.ts), so those types here are malformed.
  */
-export function parseServerMessage(text: string, format: AudioFormat = DEFAULT_FORMAT): ServerEvent {
+export function parseServerMessage(text: string): ServerEvent {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -113,22 +109,10 @@ export function parseServerMessage(text: string, format: AudioFormat = DEFAULT_F
         raw,
       };
     }
-    case 'audio': {
-      if (!payload || !isString(payload.audio_base_64)) return missing('audio_base_64');
-      if (!isId(payload.event_id)) return missing('event_id');
-      const byteLength = base64ByteLength(payload.audio_base_64);
-      if (byteLength < 0) return invalid('audio that is not valid base64');
-      if (byteLength % 2 && format[0] === 'p') return invalid('PCM16 audio with an odd byte count');
-      const alignment = alignmentOf(payload.alignment);
-      return {
-        type: 'server.audio',
-        audio: payload.audio_base_64,
-        eventId: payload.event_id,
-        byteLength,
-        ...(alignment ? { alignment } : {}),
-        raw,
-      };
-    }
+    case 'audio':
+    case 'ping':
+    case 'interruption':
+      return invalid(`${type} without a valid event_id${type === 'audio' ? ' or audio_base_64 of whole samples' : ''}`);
     case 'agent_response':
       if (!payload || !isString(payload.agent_response)) return missing('agent_response');
       return { type: 'server.agentResponse', text: payload.agent_response, raw };
@@ -145,14 +129,6 @@ export function parseServerMessage(text: string, format: AudioFormat = DEFAULT_F
       const event = raw.user_transcription_event;
       if (!isObject(event) || !isString(event.user_transcript)) return missing('user_transcript');
       return { type: 'server.userTranscript', text: event.user_transcript, raw };
-    }
-    case 'interruption':
-      if (!payload || !isId(payload.event_id)) return missing('event_id');
-      return { type: 'server.interruption', eventId: payload.event_id, raw };
-    case 'ping': {
-      if (!payload || !isId(payload.event_id)) return missing('event_id');
-      const pingMs = payload.ping_ms;
-      return { type: 'server.ping', eventId: payload.event_id, pingMs: typeof pingMs === 'number' ? pingMs : null, raw };
     }
     case 'tentative_user_transcript': {
       const event = raw.tentative_user_transcription_event;

@@ -7,7 +7,7 @@ import { fromCallback } from 'xstate';
 import { PerfVoiceError } from '../errors';
 import type { Meters } from '../audio/meters';
 import type { Uplink } from '../uplink';
-import { alignmentOf, DEFAULT_FORMAT, parseServerMessage, type AudioFormat, type ServerEvent } from '../protocol';
+import { alignmentOf, parseServerMessage, type ServerEvent } from '../protocol';
 import { startRelay, type AudioThread } from '../transport/thread';
 
 export type SocketEvent =
@@ -38,7 +38,6 @@ export interface SocketInput {
 export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
   const { uplink, meters } = input;
   let live = true;
-  let format: AudioFormat = DEFAULT_FORMAT;
   uplink.chunks = uplink.bytes = 0;
   // Reported a tick later, so the machine is done entering the state.
   const fail = (error?: Error) =>
@@ -49,9 +48,7 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
     input.workerUrl,
     (report) => {
       if (typeof report === 'string') {
-        const event = parseServerMessage(report, format);
-        // The parser needs the agent format to judge PCM byte counts; it is announced once, here.
-        if (event.type === 'server.metadata') format = event.outputFormat;
+        const event = parseServerMessage(report);
         // Scores come many times a second: kept for getVadScore(), not routed through the machine.
         if (event.type === 'server.vadScore') meters.vad = event.score;
         else sendBack(event);

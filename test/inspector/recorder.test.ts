@@ -229,7 +229,7 @@ describe('recordSession', () => {
       ['playback', 'playback.flush'],
     ]);
     expect(trace.entries.filter((e) => e.kind === 'error')).toEqual([
-      { t: 50, kind: 'error', error: { name: 'PerfVoiceError', code: 'invalid_message', message: 'Ignored a malformed server message (audio that is not valid base64).' } },
+      { t: 50, kind: 'error', error: { name: 'PerfVoiceError', code: 'invalid_message', message: 'Ignored a malformed server message (audio without a valid event_id or audio_base_64 of whole samples).' } },
     ]);
   });
 

@@ -96,7 +96,7 @@ describe('replayTrace', () => {
     const entry = trace.entries[index];
     if (entry.kind === 'event') entry.state = 'session.connection.online.connected.listening, session.audio.running';
     expect(replay(trace).mismatches).toEqual([
-      { index, event: { type: 'server.interruption', eventId: 2 }, expected: 'session.connection.online.connected.listening, session.audio.running', actual: 'session.connection.online.connected.interrupted, session.audio.running' },
+      { index, event: { type: 'server.interruption', eventId: 2, generation: 1 }, expected: 'session.connection.online.connected.listening, session.audio.running', actual: 'session.connection.online.connected.interrupted, session.audio.running' },
     ]);
   });
 

@@ -7,7 +7,8 @@ import { sessionMachine } from '../../core/machine';
 import { PerfVoice } from '../../core/perf-voice';
 import type { Uplink } from '../../core/uplink';
 import type { PerfVoiceOptions } from '../../core/types';
-import { parseServerMessage, type AudioFormat } from '../../core/protocol';
+import { alignmentOf, parseServerMessage, type AudioFormat } from '../../core/protocol';
+import { relay, type RelayReport } from '../../core/transport/relay';
 
 export interface FakeResource<Command = AnyEventObject, Input = unknown> {
   /** Commands the actor received, oldest first. */
@@ -123,5 +124,30 @@ export const wire = {
   }),
 };
 
-/** What the socket actor makes of a server message: the machine event it sends back. */
-export const fromServer = (message: unknown, format?: AudioFormat) => parseServerMessage(JSON.stringify(message), format);
+/**
+ * What the socket actor makes of a server message: the machine event it sends back. The real
+ * relay judges it first (a fresh one, on this thread, after the metadata for `format`), so the
+ * frames it handles itself get its report and the rest go through the parser, as in a session.
+ * Throws when the relay drops the frame (nothing would reach the machine).
+ */
+export function fromServer(message: unknown, format: AudioFormat = 'pcm_16000'): AnyEventObject {
+  const reports: RelayReport[] = [];
+  const socket: { onmessage?: (event: { data: string }) => void } = {};
+  const scope = { postMessage: (report: RelayReport) => void reports.push(report), onmessage: null as never };
+  const native = globalThis.WebSocket;
+  globalThis.WebSocket = function () {
+    return socket;
+  } as never;
+  try {
+    relay(scope);
+    (scope.onmessage as (event: { data: unknown }) => void)({ data: { open: 'ws://agent', setup: null } });
+  } finally {
+    globalThis.WebSocket = native;
+  }
+  socket.onmessage!({ data: JSON.stringify(wire.metadata('conv_1', format)) });
+  socket.onmessage!({ data: JSON.stringify(message) });
+  const report = reports[1];
+  if (report === undefined) throw new Error(`the relay dropped ${JSON.stringify(message)}`);
+  if (typeof report === 'string') return parseServerMessage(report);
+  return report.type === 'server.audio' ? { ...report, alignment: alignmentOf(report.alignment) } : report;
+}

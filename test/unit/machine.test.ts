@@ -119,7 +119,7 @@ describe('session machine: speaking and interruptions', () => {
     s.playback.send({ type: 'playback.started' });
     s.socket.send(fromServer(wire.interruption(8)));
     expect(s.value()).toContain('interrupted');
-    expect(s.playback.received.at(-1)).toEqual({ type: 'playback.flush', generation: 0 });
+    expect(s.playback.received.at(-1)).toEqual({ type: 'playback.flush', generation: 1 });
     expect(s.emitted.map((e) => e.type)).toContain('interruption');
     // The new response (late chunks of the cut-off one never reach the page: see the socket tests).
     s.socket.send(fromServer(wire.audio(8, 'CAgICA==')));

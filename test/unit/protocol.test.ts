@@ -7,12 +7,15 @@ import {
   formatRate,
   parseServerMessage,
 } from '../../core/protocol';
-import { wire } from '../support/fake-session';
+import { fromServer, wire } from '../support/fake-session';
+import type { AudioFormat } from '../../core/protocol';
 
-const parse = (message: unknown, format?: Parameters<typeof parseServerMessage>[1]) =>
-  parseServerMessage(typeof message === 'string' ? message : JSON.stringify(message), format);
+// A frame as a session sees it: the relay takes the real-time ones (audio, pings, interruptions)
+// when they are well-formed, the parser judges everything else. Raw strings go to the parser.
+const parse = (message: unknown, format?: AudioFormat) =>
+  typeof message === 'string' ? parseServerMessage(message) : fromServer(message, format);
 
-describe('parseServerMessage: well-formed messages', () => {
+describe('server frames: well-formed messages', () => {
   it('reads the initiation metadata, defaulting formats', () => {
     expect(parse(wire.metadata('conv_9', 'ulaw_8000'))).toMatchObject({
       type: 'server.metadata',
@@ -24,8 +27,8 @@ describe('parseServerMessage: well-formed messages', () => {
     expect(parse(bare)).toMatchObject({ type: 'server.metadata', outputFormat: 'pcm_16000', inputFormat: 'pcm_16000' });
   });
 
-  it('reads audio with its event id and decoded byte length', () => {
-    expect(parse(wire.audio(7, 'AAECAw=='))).toMatchObject({ type: 'server.audio', audio: 'AAECAw==', eventId: 7, byteLength: 4 });
+  it('reads audio with its event id and decoded byte length (the samples go to playback, not here)', () => {
+    expect(parse(wire.audio(7, 'AAECAw=='))).toEqual({ type: 'server.audio', eventId: 7, byteLength: 4, alignment: undefined });
   });
 
   it('reads transcripts, corrections, interruptions, pings and errors', () => {
@@ -50,7 +53,7 @@ describe('parseServerMessage: well-formed messages', () => {
   });
 });
 
-describe('parseServerMessage: malformed input never throws', () => {
+describe('server frames: malformed input never throws', () => {
   const cases: [string, unknown, string][] = [
     ['bad JSON', '{"type":', 'not JSON'],
     ['empty text', '', 'not JSON'],
@@ -67,9 +70,11 @@ describe('parseServerMessage: malformed input never throws', () => {
     ['audio with a negative event id', wire.audio(-1), 'event_id'],
     ['audio with a fractional event id', wire.audio(1.5), 'event_id'],
     ['audio payload as an array', { type: 'audio', audio_event: ['AAAA'] }, 'audio_base_64'],
-    ['invalid base64', wire.audio(1, 'AA$A'), 'not valid base64'],
-    ['base64 of a bad length', wire.audio(1, 'AAA'), 'not valid base64'],
-    ['an odd PCM byte count', wire.audio(1, 'AAEC'), 'odd byte count'],
+    ['invalid base64', wire.audio(1, 'AA$A'), 'audio_base_64 of whole samples'],
+    ['base64 of a bad length', wire.audio(1, 'AAA'), 'audio_base_64 of whole samples'],
+    ['an odd PCM byte count', wire.audio(1, 'AAEC'), 'audio_base_64 of whole samples'],
+    ['audio with an id beyond safe integers', wire.audio(1e20), 'event_id'],
+    ['an interruption with an id beyond safe integers', wire.interruption(1e20), 'event_id'],
     ['agent_response without text', { type: 'agent_response', agent_response_event: {} }, 'agent_response'],
     ['user_transcript with a number', { type: 'user_transcript', user_transcription_event: { user_transcript: 4 } }, 'user_transcript'],
     ['interruption without event id', { type: 'interruption', interruption_event: {} }, 'event_id'],
