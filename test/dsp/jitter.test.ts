@@ -105,9 +105,10 @@ describe('Jitter', () => {
   it('takes a dry-out with nothing for over the hold window as the end of the turn', () => {
     const jitter = new Jitter();
     play(jitter, steady(10));
-    const { underruns, starts } = play(jitter, steady(10, 1500), 1500);
+    // 400 ms + 10 frames: the first turn ran dry at 400 ms; 600 ms later is past the 500 ms hold.
+    const { underruns, starts } = play(jitter, steady(10, 1000), 1000);
     expect(underruns).toEqual([]);
-    expect(starts).toEqual([1500]);
+    expect(starts).toEqual([1000]);
     expect(jitter.stats).toMatchObject({ underruns: 0, targetMs: 20 });
   });
 

@@ -5,8 +5,12 @@
 const MIN_MS = 20;
 /** A buffer beyond this is latency no conversation survives; better to let gaps be heard. */
 const MAX_MS = 1000;
-/** Audio after a dry-out within this is a late continuation (an underrun); later, a new turn. */
-const HOLD_MS = 1000;
+/**
+ * Audio after a dry-out within this is a late continuation (an underrun); later, a new turn or a
+ * pause of the server's own. Network stalls worth riding out are shorter; growing the buffer for a
+ * pause would add its length to every later start, so a pause teaches nothing.
+ */
+const HOLD_MS = 500;
 /** Slack on top of growth, two 40 ms frames' worth: a little more lateness is not yet another gap. */
 const MARGIN_MS = 80;
 /** Shrink per ms of gapless playback (2 % per second): a delay spike is forgotten in a minute or so. */
