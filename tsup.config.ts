@@ -41,13 +41,14 @@ export default defineConfig([
     minify: 'terser',
     // xstate's internal `_underscored` properties are renamed too (this file has its own copy of
     // xstate); `_transitions` stays: the inspector's bundle reads it on inspection events.
-    // esbuild's syntax pass first, then terser's (each finds what the other misses): 115 B.
+    // esbuild's syntax pass first, then terser's (each finds what the other misses): 115 B; hoisted
+    // function declarations gzip better (54 B).
     esbuildOptions: (options) => {
       options.minifySyntax = true;
     },
     terserOptions: {
       ecma: 2020,
-      compress: { passes: 3, pure_getters: true, unsafe: true },
+      compress: { passes: 3, pure_getters: true, unsafe: true, hoist_funs: true },
       mangle: { properties: { regex: /^_[a-z]/i, reserved: ['_transitions'] } },
     },
     noExternal: [/.*/],

@@ -40,15 +40,15 @@ export type ServerEvent =
       inputFormat: AudioFormat;
       raw: ServerMessage;
     }
-  /** The record of agent audio the relay already sent to playback. */
-  | { type: 'server.audio'; eventId: number; byteLength: number; alignment?: Alignment }
+  /** The record of agent audio the relay already sent to playback (see RelayReport). */
+  | { type: 'server.audio'; eventId: number; byteLength: number; alignment: Alignment }
   | { type: 'server.agentResponse'; text: string; raw: ServerMessage }
   | { type: 'server.agentCorrection'; original: string; corrected: string; raw: ServerMessage }
   | { type: 'server.userTranscript'; text: string; raw: ServerMessage }
   /** `generation`: the number of the playback flush the relay made for it. */
   | { type: 'server.interruption'; eventId: number; generation: number }
-  /** Pings are answered by the relay; the event only informs. */
-  | { type: 'server.ping'; eventId: number; pingMs: number | null }
+  /** Pings are answered by the relay; the event only informs (`pingMs` as the server sent it: a number, if any). */
+  | { type: 'server.ping'; eventId: number; pingMs?: unknown }
   /** Partial user text, replaced by the final `user_transcript`. */
   | { type: 'server.tentative'; text: string; raw: ServerMessage }
   /** The server's voice-activity score, 0..1 (handled in the socket actor: it is high-rate). */
@@ -64,14 +64,6 @@ export type ServerEvent =
 const isObject = (value: unknown): value is ServerMessage =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isString = (value: unknown): value is string => typeof value === 'string';
-
-/** An audio chunk's `alignment`, or undefined when absent or malformed (it is only an extra: the audio still plays). */
-export function alignmentOf(value: unknown): Alignment | undefined {
-  const { chars, char_start_times_ms: starts } = isObject(value) ? value : {};
-  return Array.isArray(chars) && Array.isArray(starts) && chars.length === starts.length && chars.every(isString) && starts.every(Number.isFinite)
-    ? { chars, starts }
-    : undefined;
-}
 
 const invalid = (reason: string): ServerEvent => ({ type: 'server.invalid', reason });
 

@@ -10,7 +10,7 @@ const root = new URL('..', import.meta.url);
 // As in tsup.config.ts for the script-tag file.
 const TERSER = {
   ecma: 2020,
-  compress: { passes: 3, pure_getters: true, unsafe: true },
+  compress: { passes: 3, pure_getters: true, unsafe: true, hoist_funs: true },
   mangle: { properties: { regex: /^_[a-z]/i, reserved: ['_transitions'] } },
 };
 

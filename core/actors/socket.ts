@@ -7,7 +7,7 @@ import { fromCallback } from 'xstate';
 import { PerfVoiceError } from '../errors';
 import type { Meters } from '../audio/meters';
 import type { Uplink } from '../uplink';
-import { alignmentOf, parseServerMessage, type ServerEvent } from '../protocol';
+import { parseServerMessage, type ServerEvent } from '../protocol';
 import { startRelay, type AudioThread } from '../transport/thread';
 
 export type SocketEvent =
@@ -55,8 +55,7 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
       } else if (report.type === 'uplink') {
         uplink.chunks = report.chunks;
         uplink.bytes = report.bytes;
-      } else if (report.type === 'server.audio') sendBack({ ...report, alignment: alignmentOf(report.alignment) });
-      else sendBack(report);
+      } else sendBack(report);
     },
     (thread) => (thread instanceof Error ? fail(thread) : queueMicrotask(() => live && sendBack({ type: 'socket.thread', thread }))),
   );

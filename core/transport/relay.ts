@@ -30,8 +30,12 @@ export type RelayCommand =
 export type RelayReport =
   | string
   /** A ping, already answered. */
-  | { type: 'server.ping'; eventId: number; pingMs: number | null }
-  | { type: 'server.audio'; eventId: number; byteLength: number; alignment?: unknown }
+  | { type: 'server.ping'; eventId: number; pingMs?: unknown }
+  /**
+   * The record of agent audio sent to playback: one frame, or consecutive frames merged (`eventId`
+   * the last one's, `byteLength` their sum, the alignment's times from the first one's start).
+   */
+  | { type: 'server.audio'; eventId: number; byteLength: number; alignment: Alignment }
   | { type: 'server.interruption'; eventId: number; generation: number }
   | { type: 'server.invalid'; reason: string }
   | { type: 'socket.closed'; code: number; reason: string; opened: boolean }
@@ -46,9 +50,6 @@ export interface RelayScope {
   close?(): void;
 }
 
-/** The shape the page's audio metadata gets (alignment still unchecked: the page checks it). */
-export type RelayAudio = Extract<RelayReport, { type: 'server.audio' }> & { alignment?: Alignment | unknown };
-
 export function relay(scope: RelayScope): void {
   let socket: WebSocket | undefined;
   let play: MessagePort | undefined;
@@ -58,12 +59,27 @@ export function relay(scope: RelayScope): void {
   let live = false;
   let sending = false;
   let pcm = true;
+  let rate = 16000;
   let dropBelow = 0;
+  // Audio records go to the page at most ten times a second: the first of a burst at once, later
+  // ones merged into one (every record is a machine event; the page's thread is the costly one).
+  let record: Extract<RelayReport, { type: 'server.audio' }> | undefined;
+  let quiet = true;
   let generation = 0;
   let chunks = 0;
   let bytes = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
-  const post = (report: RelayReport) => scope.postMessage(report);
+  const flushRecord = () => {
+    quiet = !record;
+    if (record) scope.postMessage(record), setTimeout(flushRecord, 100);
+    record = undefined;
+  };
+  // Whatever else is posted comes after the audio received before it.
+  const post = (report: RelayReport) => {
+    if (record) scope.postMessage(record);
+    record = undefined;
+    scope.postMessage(report);
+  };
   const send = (data: string) => socket?.readyState === 1 && (socket.send(data), true);
   // Audio that arrives before the playback worklet exists waits here (it is created on connect,
   // a few ms after the metadata); a server that floods before it gets its oldest frames dropped.
@@ -86,8 +102,7 @@ export function relay(scope: RelayScope): void {
     const id = body?.event_id;
     if (type === 'ping' && isId(id)) {
       send(`{"type":"pong","event_id":${id}}`);
-      const pingMs = body.ping_ms;
-      return post({ type: 'server.ping', eventId: id, pingMs: typeof pingMs === 'number' ? pingMs : null });
+      return post({ type: 'server.ping', eventId: id, pingMs: body.ping_ms });
     }
     if (type === 'interruption' && isId(id)) {
       dropBelow = Math.max(dropBelow, id);
@@ -102,12 +117,27 @@ export function relay(scope: RelayScope): void {
         // Audio of an interrupted response is dropped here: it is never played nor reported.
         if (id < dropBelow || !live) return;
         playback({ type: 'audio', audio });
-        return post({ type: 'server.audio', eventId: id, byteLength, alignment: body.alignment });
+        const { chars, char_start_times_ms: starts } = body.alignment ?? {};
+        record ??= { type: 'server.audio', eventId: id, byteLength: 0, alignment: { chars: [], starts: [] } };
+        // Where this frame starts in the merged record, in ms.
+        const at = ((record.byteLength / (pcm ? 2 : 1)) * 1e3) / rate;
+        record.eventId = id;
+        record.byteLength += byteLength;
+        // Character timings only when whole and well-formed: they are an extra, the audio plays anyway.
+        if (Array.isArray(chars) && Array.isArray(starts) && chars.length === starts.length && starts.every(Number.isFinite))
+          chars.forEach((c: unknown, i: number) => {
+            record!.alignment.chars.push(String(c));
+            record!.alignment.starts.push(at + starts[i]);
+          });
+        if (quiet) flushRecord();
+        return;
       }
     }
     if (type === 'conversation_initiation_metadata') {
       live = true;
-      pcm = !/^ulaw/.test(body?.agent_output_audio_format);
+      const format = body?.agent_output_audio_format ?? '';
+      pcm = !/^ulaw/.test(format);
+      rate = +format.slice(format.indexOf('_') + 1) || rate;
     }
     post(text);
   };

@@ -7,7 +7,7 @@ import { sessionMachine } from '../../core/machine';
 import { PerfVoice } from '../../core/perf-voice';
 import type { Uplink } from '../../core/uplink';
 import type { PerfVoiceOptions } from '../../core/types';
-import { alignmentOf, parseServerMessage, type AudioFormat } from '../../core/protocol';
+import { parseServerMessage, type AudioFormat } from '../../core/protocol';
 import { relay, type RelayReport } from '../../core/transport/relay';
 
 export interface FakeResource<Command = AnyEventObject, Input = unknown> {
@@ -148,6 +148,5 @@ export function fromServer(message: unknown, format: AudioFormat = 'pcm_16000'):
   socket.onmessage!({ data: JSON.stringify(message) });
   const report = reports[1];
   if (report === undefined) throw new Error(`the relay dropped ${JSON.stringify(message)}`);
-  if (typeof report === 'string') return parseServerMessage(report);
-  return report.type === 'server.audio' ? { ...report, alignment: alignmentOf(report.alignment) } : report;
+  return typeof report === 'string' ? parseServerMessage(report) : report;
 }

@@ -74,10 +74,12 @@ describe('getHeardText()', () => {
       type: 'server.audio',
       alignment: { chars: ['H', 'i'], starts: [0, 80] },
     });
-    for (const bad of [{ chars: ['H'], char_start_times_ms: [0, 1] }, { chars: [1], char_start_times_ms: [0] }, 'x', null]) {
+    // A character that is not a string is read as text; timings must be whole and finite.
+    expect(audio({ chars: [1], char_start_times_ms: [0] }).alignment).toEqual({ chars: ['1'], starts: [0] });
+    for (const bad of [{ chars: ['H'], char_start_times_ms: [0, 1] }, { chars: ['H'], char_start_times_ms: [null] }, { chars: 'H', char_start_times_ms: [0] }, 'x', null]) {
       const event = audio(bad);
       expect(event.type).toBe('server.audio');
-      expect(event.alignment).toBeUndefined();
+      expect(event.alignment).toEqual({ chars: [], starts: [] });
     }
   });
 });

@@ -92,11 +92,35 @@ describe('socket actor', () => {
     s.ws.onmessage!({ data: audio(4) });
     s.ws.onmessage!({ data: '{"type":"interruption","interruption_event":{"event_id":1e20}}' }); // invalid: not a threshold
     s.ws.onmessage!({ data: audio(6) });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The record of audio(6) waits for the next report slot (100 ms after audio(2)'s).
+    await new Promise((resolve) => setTimeout(resolve, 150));
     expect(played).toEqual([{ type: 'audio', audio: 'AAAAAA==' }, { type: 'flush', generation: 1 }, { type: 'flush', generation: 2 }, { type: 'audio', audio: 'AAAAAA==' }]);
     expect(s.events.map((e) => e.type)).toEqual(['server.metadata', 'server.audio', 'server.interruption', 'server.interruption', 'server.invalid', 'server.audio']);
     expect(s.events[1]).toEqual({ type: 'server.audio', eventId: 2, byteLength: 4, alignment: { chars: ['h'], starts: [0] } });
     expect(s.events[2]).toEqual({ type: 'server.interruption', eventId: 5, generation: 1 });
+    s.actor.stop();
+  });
+
+  it('reports the first audio of a burst at once and merges the rest, at most one record per 100 ms, in order', async () => {
+    const s = run();
+    s.ws.open();
+    s.ws.onmessage!({
+      data: '{"type":"conversation_initiation_metadata","conversation_initiation_metadata_event":{"conversation_id":"c","agent_output_audio_format":"pcm_8000"}}',
+    });
+    // 8 bytes of PCM16 at 8 kHz: 0.5 ms each.
+    const audio = (id: number, alignment: unknown) => JSON.stringify({ type: 'audio', audio_event: { audio_base_64: 'AAAAAAAAAAA=', event_id: id, alignment } });
+    const aligned = (chars: string[], starts: number[]) => ({ chars, char_start_times_ms: starts, char_durations_ms: starts });
+    s.ws.onmessage!({ data: audio(1, aligned(['a'], [0])) });
+    s.ws.onmessage!({ data: audio(2, aligned(['b', 'c'], [0, 0.25])) });
+    s.ws.onmessage!({ data: audio(3, { chars: ['x'], char_start_times_ms: [] }) }); // malformed: no characters, the audio counts
+    s.ws.onmessage!({ data: audio(4, aligned(['d'], [0.1])) });
+    expect(s.events.slice(1)).toEqual([{ type: 'server.audio', eventId: 1, byteLength: 8, alignment: { chars: ['a'], starts: [0] } }]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(s.events.slice(2)).toEqual([{ type: 'server.audio', eventId: 4, byteLength: 24, alignment: { chars: ['b', 'c', 'd'], starts: [0, 0.25, 1.1] } }]);
+    // Anything else posted first flushes the merged record, so order holds.
+    s.ws.onmessage!({ data: audio(5, null) });
+    s.ws.onmessage!({ data: '{"type":"agent_response","agent_response_event":{"agent_response":"hi"}}' });
+    expect(s.events.slice(3).map((e) => [e.type, e.eventId])).toEqual([['server.audio', 5], ['server.agentResponse', undefined]]);
     s.actor.stop();
   });
 
