@@ -26,7 +26,10 @@ export interface InspectorMetrics {
   queueMs: number;
   /** Microphone audio sent: `user_audio_chunk` frames, bytes of PCM16 in them, bytes on the wire. */
   sent: { chunks: number; bytes: number; wireBytes: number };
-  /** Agent audio received (chunks that play, and stale ones dropped after an interruption), bytes of audio. */
+  /**
+   * Agent audio received: `chunks` are the relay's records (one frame, or the frames of up to
+   * 100 ms merged), stale ones dropped after an interruption (older traces), bytes of audio.
+   */
   received: { chunks: number; bytes: number; stale: number };
   /** `ping_ms` of the last ping (the server's round-trip estimate), null when it sent none. */
   pingMs: number | null;
