@@ -1,7 +1,10 @@
 // `npm run bench`: build, the Chromium latency bench (test/bench/latency.bench.test.ts) once, then
 // the engine bench (test/bench/engines.bench.test.ts) once per engine, one engine at a time, and
-// finally one table with the engines side by side (also written to test-results/bench-engines.md).
-// An engine that is not installed is reported as not run, with the reason.
+// one table with the engines side by side (also written to test-results/bench-engines.md); then
+// the field-conditions bench (test/bench/field.bench.test.ts: jank, jitter, main-thread cost, for
+// the Worker and the main-thread path) once per engine, and its table with a column per engine and
+// path (also written to test-results/bench-field.md). An engine that is not installed is reported
+// as not run, with the reason.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
@@ -35,15 +38,19 @@ function missing(engine) {
   return pulse ? null : 'no PulseAudio (apt-get install -y pulseaudio pulseaudio-utils)';
 }
 
-/** The rows (metric → value) and header of one engine's test-results/bench-<engine>.md. */
-function readTable(engine) {
-  const path = `test-results/bench-${engine}.md`;
+/**
+ * The rows (metric → value cells) and header of a test-results/<name>.md table whose rows have
+ * `width` cells (the metric included): one value for the engine bench, worker, main and goal for
+ * the field bench.
+ */
+function readTable(name, width = 2) {
+  const path = `test-results/${name}.md`;
   if (!existsSync(path)) return null;
   const lines = readFileSync(path, 'utf8').split('\n');
   const rows = new Map();
   for (const line of lines.slice(lines.findIndex((l) => l.startsWith('|---')) + 1)) {
     const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
-    if (cells.length === 2) rows.set(cells[0], cells[1]);
+    if (cells.length === width) rows.set(cells[0], width === 2 ? cells[1] : cells.slice(1));
   }
   return { header: lines[0], rows };
 }
@@ -66,7 +73,7 @@ for (const engine of ENGINES) {
     continue;
   }
   const ok = run(`engine bench (${engine})`, 'npx', ['vitest', 'run', '--project', 'bench', 'test/bench/engines.bench.test.ts'], { PERFVOICE_ENGINE: engine });
-  const table = readTable(engine);
+  const table = readTable(`bench-${engine}`);
   results[engine] = table
     ? { ...table, note: ok ? null : 'some measurements failed: see the log above' }
     : { note: `no figures: the run ${ok ? 'skipped every test' : 'failed'} (see the log above)` };
@@ -90,5 +97,49 @@ const text =
   '"ours = SDK − engine" is what the SDK adds on top of it. Figures vary with machine load: compare engines with themselves.\n';
 writeFileSync('test-results/bench-engines.md', text);
 console.log(`\n${text}`);
+
+// The field-conditions bench, one engine at a time, both paths in each run.
+const PATHS = ['worker', 'main'];
+const field = {};
+for (const engine of ENGINES) {
+  rmSync(`test-results/bench-field-${engine}.md`, { force: true });
+  const reason = missing(engine);
+  if (reason) {
+    field[engine] = { note: `not run: ${reason}` };
+    continue;
+  }
+  const ok = run(`field bench (${engine})`, 'npx', ['vitest', 'run', '--project', 'bench', 'test/bench/field.bench.test.ts'], { PERFVOICE_ENGINE: engine });
+  const fieldTable = readTable(`bench-field-${engine}`, 4);
+  field[engine] = fieldTable
+    ? { ...fieldTable, note: ok ? null : 'some measurements failed: see the log above' }
+    : { note: `no figures: the run ${ok ? 'skipped every test' : 'failed'} (see the log above)` };
+}
+// One table: rows = metrics, columns = engine × path, then the goal for the Worker path.
+const fieldMetrics = [];
+const goals = new Map();
+for (const engine of ENGINES) {
+  for (const [metric, [, , goal]] of field[engine].rows ?? []) {
+    if (!fieldMetrics.includes(metric)) fieldMetrics.push(metric);
+    if (goal && !goals.get(metric)) goals.set(metric, goal);
+  }
+}
+const cell = (engine, metric, i) => (field[engine].rows ? (field[engine].rows.get(metric)?.[i] ?? '–') : 'not run');
+const fieldTable = [
+  `| metric | ${ENGINES.flatMap((engine) => PATHS.map((path) => `${LABEL[engine]} ${path}`)).join(' | ')} | goal (worker) |`,
+  `|---|${ENGINES.flatMap(() => PATHS.map(() => '---')).join('|')}|---|`,
+  ...fieldMetrics.map((metric) => `| ${metric} | ${ENGINES.flatMap((engine) => PATHS.map((_, i) => cell(engine, metric, i))).join(' | ')} | ${goals.get(metric) ?? ''} |`),
+].join('\n');
+const fieldNotes = [
+  ...ENGINES.filter((engine) => field[engine].header).map((engine) => `- ${field[engine].header}`),
+  ...ENGINES.filter((engine) => field[engine].note).map((engine) => `- ${LABEL[engine]}: ${field[engine].note}`),
+].join('\n');
+const fieldText =
+  `perfvoice field-conditions benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\n${fieldTable}\n\n${fieldNotes}\n\n` +
+  '"worker": the relay (socket, pings, agent audio, flushes) in its Worker; "main": the same relay on the page\'s thread (audioThread: \'main\').\n' +
+  'Jank: the page busy-loops 250 ms of every 350 ms. Jitter: each 40 ms agent frame 0-250 ms late (seeded), in order.\n' +
+  'Gaps, silence and first sound are measured on the audio thread (a tap worklet in the SDK\'s context); pong delays by the agent.\n' +
+  'Goals are reported, not asserted. Figures vary with machine load: compare paths and engines with themselves.\n';
+writeFileSync('test-results/bench-field.md', fieldText);
+console.log(`\n${fieldText}`);
 if (failures.length) console.log(`failed: ${failures.join('; ')}`);
 process.exit(failures.length ? 1 : 0);
