@@ -28,7 +28,7 @@ export interface InspectorMetrics {
   sent: { chunks: number; bytes: number; wireBytes: number };
   /**
    * Agent audio received: `chunks` are the relay's records (one frame, or the frames of up to
-   * 100 ms merged), stale ones dropped after an interruption (older traces), bytes of audio.
+   * 250 ms merged), stale ones dropped after an interruption (older traces), bytes of audio.
    */
   received: { chunks: number; bytes: number; stale: number };
   /** `ping_ms` of the last ping (the server's round-trip estimate), null when it sent none. */

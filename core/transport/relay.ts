@@ -61,7 +61,7 @@ export function relay(scope: RelayScope): void {
   let pcm = true;
   let rate = 16000;
   let dropBelow = 0;
-  // Audio records go to the page at most ten times a second: the first of a burst at once, later
+  // Audio records go to the page at most four times a second: the first of a burst at once, later
   // ones merged into one (every record is a machine event; the page's thread is the costly one).
   let record: Extract<RelayReport, { type: 'server.audio' }> | undefined;
   let quiet = true;
@@ -71,7 +71,7 @@ export function relay(scope: RelayScope): void {
   let timer: ReturnType<typeof setInterval> | undefined;
   const flushRecord = () => {
     quiet = !record;
-    if (record) scope.postMessage(record), setTimeout(flushRecord, 100);
+    if (record) scope.postMessage(record), setTimeout(flushRecord, 250);
     record = undefined;
   };
   // Whatever else is posted comes after the audio received before it.

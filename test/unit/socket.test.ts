@@ -92,8 +92,8 @@ describe('socket actor', () => {
     s.ws.onmessage!({ data: audio(4) });
     s.ws.onmessage!({ data: '{"type":"interruption","interruption_event":{"event_id":1e20}}' }); // invalid: not a threshold
     s.ws.onmessage!({ data: audio(6) });
-    // The record of audio(6) waits for the next report slot (100 ms after audio(2)'s).
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The record of audio(6) waits for the next report slot (250 ms after audio(2)'s).
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(played).toEqual([{ type: 'audio', audio: 'AAAAAA==' }, { type: 'flush', generation: 1 }, { type: 'flush', generation: 2 }, { type: 'audio', audio: 'AAAAAA==' }]);
     expect(s.events.map((e) => e.type)).toEqual(['server.metadata', 'server.audio', 'server.interruption', 'server.interruption', 'server.invalid', 'server.audio']);
     expect(s.events[1]).toEqual({ type: 'server.audio', eventId: 2, byteLength: 4, alignment: { chars: ['h'], starts: [0] } });
@@ -101,7 +101,7 @@ describe('socket actor', () => {
     s.actor.stop();
   });
 
-  it('reports the first audio of a burst at once and merges the rest, at most one record per 100 ms, in order', async () => {
+  it('reports the first audio of a burst at once and merges the rest, at most one record per 250 ms, in order', async () => {
     const s = run();
     s.ws.open();
     s.ws.onmessage!({
@@ -115,7 +115,7 @@ describe('socket actor', () => {
     s.ws.onmessage!({ data: audio(3, { chars: ['x'], char_start_times_ms: [] }) }); // malformed: no characters, the audio counts
     s.ws.onmessage!({ data: audio(4, aligned(['d'], [0.1])) });
     expect(s.events.slice(1)).toEqual([{ type: 'server.audio', eventId: 1, byteLength: 8, alignment: { chars: ['a'], starts: [0] } }]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(s.events.slice(2)).toEqual([{ type: 'server.audio', eventId: 4, byteLength: 24, alignment: { chars: ['b', 'c', 'd'], starts: [0, 0.25, 1.1] } }]);
     // Anything else posted first flushes the merged record, so order holds.
     s.ws.onmessage!({ data: audio(5, null) });
