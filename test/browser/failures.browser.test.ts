@@ -178,7 +178,8 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
         contexts: window.harness.contexts.length,
         tracks: window.harness.tracks.length,
         listeners: window.harness.listeners,
-        open: window.harness.sockets.filter((s: { socket: WebSocket }) => s.socket.readyState < 2).length,
+        open: window.harness.sockets.filter((s: { readyState: number }) => s.readyState < 2).length,
+        workers: window.harness.liveWorkers(),
       }));
       report(`${CYCLES} cycles in ${Date.now() - began} ms: ${state.contexts} contexts and ${state.tracks} tracks created, all closed; listeners ${listenersAfterFirst} → ${state.listeners}`);
       expect(state).toMatchObject({ contexts: CYCLES, tracks: CYCLES, open: 0, listeners: listenersAfterFirst });
