@@ -94,7 +94,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`strict Content-Security-Policy in real ${ENG
     report(`strict CSP, default audio thread: ${state.audioThread}`);
     // The refused blob: Worker (where the engine lets one be constructed) is over; the socket is the page's own.
     expect(state).toMatchObject({ audioThread: 'main', live: 0, sockets: ['main'] });
-    expect(state.workers.every((w) => w.url === 'blob:')).toBe(true);
+    expect(state.workers.every((w: { url: string }) => w.url === 'blob:')).toBe(true);
     expect((await events(t.page)).filter((e) => e.name === 'error')).toEqual([]);
   });
 
