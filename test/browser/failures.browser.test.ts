@@ -67,6 +67,8 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
     expect(await start(t.page)).toMatchObject({ ok: false, name: 'NotAllowedError' });
     await expectReleased(t.page);
     expect(await t.page.evaluate(() => window.harness.sockets.length)).toBe(0);
+    // Nor any Worker left running (the socket would live in the relay's Worker by default).
+    await until(t.page, () => window.harness.liveWorkers() === 0, 5000);
     expect((await events(t.page)).map((e) => e.name)).toEqual(['status', 'error', 'status', 'disconnected']);
   });
 
@@ -174,14 +176,17 @@ describe.skipIf(!ENGINE_AVAILABLE)(`session endings in real ${ENGINE_LABEL}`, ()
       const { failed, listenersAfterFirst } = await outcome;
       expect(failed).toBeNull();
       await expectReleased(t.page);
+      // The last session's relay Worker ends itself once its socket has closed.
+      await until(t.page, () => window.harness.liveWorkers() === 0, 5000).catch(() => {});
       const state = await t.page.evaluate(() => ({
         contexts: window.harness.contexts.length,
         tracks: window.harness.tracks.length,
         listeners: window.harness.listeners,
-        open: window.harness.sockets.filter((s: { socket: WebSocket }) => s.socket.readyState < 2).length,
+        open: window.harness.sockets.filter((s: { readyState: number }) => s.readyState < 2).length,
+        workers: window.harness.liveWorkers(),
       }));
-      report(`${CYCLES} cycles in ${Date.now() - began} ms: ${state.contexts} contexts and ${state.tracks} tracks created, all closed; listeners ${listenersAfterFirst} → ${state.listeners}`);
-      expect(state).toMatchObject({ contexts: CYCLES, tracks: CYCLES, open: 0, listeners: listenersAfterFirst });
+      report(`${CYCLES} cycles in ${Date.now() - began} ms: ${state.contexts} contexts and ${state.tracks} tracks created, all closed; ${state.workers} Workers and ${state.open} sockets left; listeners ${listenersAfterFirst} → ${state.listeners}`);
+      expect(state).toMatchObject({ contexts: CYCLES, tracks: CYCLES, open: 0, workers: 0, listeners: listenersAfterFirst });
     } finally {
       t.agent.setScript(() => {});
     }

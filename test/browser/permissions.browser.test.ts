@@ -2,7 +2,7 @@
 // to: Firefox's permission pref, set for the whole browser, so this file launches its own.
 import { describe, expect, it } from 'vitest';
 import { ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL } from './support/browser';
-import { events, expectReleased, start } from './support/scenario';
+import { events, expectReleased, start, until } from './support/scenario';
 import { browserSuite } from './support/suite';
 
 describe.skipIf(!ENGINE_AVAILABLE || ENGINE !== 'firefox')(`a microphone blocked by ${ENGINE_LABEL} itself`, () => {
@@ -20,6 +20,8 @@ describe.skipIf(!ENGINE_AVAILABLE || ENGINE !== 'firefox')(`a microphone blocked
       expect(result).toMatchObject({ ok: false, name: 'NotAllowedError' });
       await expectReleased(t.page);
       expect(await t.page.evaluate(() => window.harness.sockets.length)).toBe(0);
+      // Nor any Worker left running (the socket would live in the relay's Worker by default).
+      await until(t.page, () => window.harness.liveWorkers() === 0, 5000);
       expect((await events(t.page)).map((e) => e.name)).toEqual(['status', 'error', 'status', 'disconnected']);
     },
   );

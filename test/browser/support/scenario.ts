@@ -29,15 +29,52 @@ export function until<T, A = undefined>(page: Page, fn: (arg: A) => T, timeout =
   return page.waitFor(fn, arg as A, timeout);
 }
 
-/** The page's main-thread JavaScript heap after a full garbage collection, in MiB (Chromium only: CDP). */
-export async function heapMiB(enginePage: Page): Promise<number> {
+/**
+ * JavaScript heaps after a full garbage collection, in MiB (Chromium only: CDP): the page's main
+ * thread and each of its dedicated Workers (the relay's, where the socket and its frames live).
+ * The Workers are reached through the page's own CDP session (Target.setAutoAttach, messages
+ * relayed with Target.sendMessageToTarget).
+ */
+export async function heapsMiB(enginePage: Page): Promise<{ page: number; workers: number[] }> {
   const page = playwrightOf(enginePage);
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  await cdp.send('Performance.enable');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  await cdp.detach();
-  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const main = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
+    const sessions: string[] = [];
+    cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => targetInfo.type === 'worker' && sessions.push(sessionId));
+    const waiting = new Map<string, (result: Record<string, number>) => void>();
+    cdp.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => {
+      const { id, result } = JSON.parse(message) as { id?: number; result?: Record<string, number> };
+      if (id !== undefined) waiting.get(`${sessionId}:${id}`)?.(result ?? {});
+    });
+    let next = 0;
+    const inWorker = (sessionId: string, method: string) =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const id = ++next;
+        const timer = setTimeout(() => reject(new Error(`no answer from the Worker to ${method}`)), 10000);
+        waiting.set(`${sessionId}:${id}`, (result) => (clearTimeout(timer), resolve(result)));
+        void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) }).catch(reject);
+      });
+    await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+    const workers: number[] = [];
+    for (const sessionId of sessions) {
+      await inWorker(sessionId, 'HeapProfiler.collectGarbage');
+      workers.push((await inWorker(sessionId, 'Runtime.getHeapUsage')).usedSize / 2 ** 20);
+    }
+    await cdp.send('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: false });
+    return { page: main, workers };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The page's JavaScript heaps after a full garbage collection, its Workers' included, in MiB (Chromium only). */
+export async function heapMiB(enginePage: Page): Promise<number> {
+  const { page, workers } = await heapsMiB(enginePage);
+  return workers.reduce((sum, heap) => sum + heap, page);
 }
 
 /** Creates the voice in the page (script-tag or module build, whichever the page loaded). */
