@@ -124,9 +124,9 @@ export const sessionMachine = setup({
     openUplink: sendTo('socket', { type: 'socket.openUplink' as const }),
     // The relay has already sent the audio itself to the playback worklet: this keeps the record.
     enqueueAudio: enqueueActions(({ event, enqueue }) => {
-      const { eventId, byteLength, alignment } = as<'server.audio'>(event);
-      enqueue.sendTo('playback', { type: 'playback.enqueue', byteLength, alignment });
-      enqueue.assign({ lastAudioId: eventId });
+      const audio = as<'server.audio'>(event);
+      enqueue.sendTo('playback', { ...audio, type: 'playback.enqueue' });
+      enqueue.assign({ lastAudioId: audio.eventId });
     }),
     interrupt: enqueueActions(({ event, enqueue }) => {
       // The relay flushed playback before reporting it; the playback actor notes the flush.

@@ -41,7 +41,7 @@ export type ServerEvent =
       raw: ServerMessage;
     }
   /** The record of agent audio the relay already sent to playback (see RelayReport). */
-  | { type: 'server.audio'; eventId: number; byteLength: number; alignment: Alignment }
+  | { type: 'server.audio'; eventId: number; byteLength: number; alignment: Alignment; at: number }
   | { type: 'server.agentResponse'; text: string; raw: ServerMessage }
   | { type: 'server.agentCorrection'; original: string; corrected: string; raw: ServerMessage }
   | { type: 'server.userTranscript'; text: string; raw: ServerMessage }

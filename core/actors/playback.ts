@@ -21,7 +21,8 @@ export type PlaybackEvent =
 
 export type PlaybackActorCommand =
   /** Agent audio the relay sent to the worklet: its length and alignment, for what was heard. */
-  | { type: 'playback.enqueue'; byteLength: number; alignment?: Alignment }
+  /** `at`: when the audio reached the relay (Date.now()); absent in replays, which play nothing. */
+  | { type: 'playback.enqueue'; byteLength: number; alignment?: Alignment; at?: number }
   /** A new agent turn: what was heard starts over. */
   | { type: 'playback.turn' }
   /** The relay flushed the worklet (flush number `generation`). */
@@ -97,7 +98,8 @@ export const playbackActor = fromCallback<PlaybackActorCommand, PlaybackInput, P
 
     receive((command) => {
       if (command.type === 'playback.enqueue') {
-        const start = Math.max(end, now());
+        // Records wait (merged in the relay, or behind a busy page): the audio itself came earlier.
+        const start = Math.max(end, now() - Date.now() + (command.at ?? Date.now()));
         end = start + ((command.byteLength / (ulaw ? 1 : 2)) * 1000) / rate;
         command.alignment?.chars.forEach((char, i) => marks.push([start + command.alignment!.starts[i], char]));
         // A hostile server that never ends a turn must not grow this without bound.

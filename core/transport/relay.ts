@@ -33,9 +33,10 @@ export type RelayReport =
   | { type: 'server.ping'; eventId: number; pingMs?: unknown }
   /**
    * The record of agent audio sent to playback: one frame, or consecutive frames merged (`eventId`
-   * the last one's, `byteLength` their sum, the alignment's times from the first one's start).
+   * the last one's, `byteLength` their sum, the alignment's times from the first one's start;
+   * `at`: when the first one reached the relay, Date.now()).
    */
-  | { type: 'server.audio'; eventId: number; byteLength: number; alignment: Alignment }
+  | { type: 'server.audio'; eventId: number; byteLength: number; alignment: Alignment; at: number }
   | { type: 'server.interruption'; eventId: number; generation: number }
   | { type: 'server.invalid'; reason: string }
   | { type: 'socket.closed'; code: number; reason: string; opened: boolean }
@@ -118,7 +119,7 @@ export function relay(scope: RelayScope): void {
         if (id < dropBelow || !live) return;
         playback({ type: 'audio', audio });
         const { chars, char_start_times_ms: starts } = body.alignment ?? {};
-        record ??= { type: 'server.audio', eventId: id, byteLength: 0, alignment: { chars: [], starts: [] } };
+        record ??= { type: 'server.audio', eventId: id, byteLength: 0, alignment: { chars: [], starts: [] }, at: Date.now() };
         // Where this frame starts in the merged record, in ms.
         const at = ((record.byteLength / (pcm ? 2 : 1)) * 1e3) / rate;
         record.eventId = id;

@@ -235,7 +235,7 @@ describe('what the server says, as events and state', () => {
     const v = await connected();
     server(v, { type: 'interruption', interruption_event: { event_id: 1e20 } });
     server(v, wire.audio(7));
-    expect(v.playback.received).toEqual([{ type: 'playback.enqueue', byteLength: 4, alignment: { chars: [], starts: [] } }]);
+    expect(v.playback.received).toEqual([{ type: 'playback.enqueue', eventId: expect.any(Number), byteLength: 4, alignment: { chars: [], starts: [] }, at: expect.any(Number) }]);
   });
 });
 

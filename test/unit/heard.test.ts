@@ -50,6 +50,17 @@ describe('getHeardText()', () => {
     expect(s.meters.heard!()).toBe('Hello wor');
   });
 
+  it('places a record that waited (merged in the relay, or behind a busy page) where its audio began', () => {
+    const s = run();
+    stop = () => s.actor.stop();
+    s.audio.currentTime = 2;
+    // Its audio reached the relay 60 ms before the record reached the playback actor.
+    s.send({ ...chunk('Hello'), at: Date.now() - 60 });
+    expect(s.meters.heard!()).toBe('Hell');
+    s.audio.currentTime = 2.041;
+    expect(s.meters.heard!()).toBe('Hello');
+  });
+
   it('keeps only what was played when the agent is interrupted, and starts over on a new turn', () => {
     const s = run();
     stop = () => s.actor.stop();

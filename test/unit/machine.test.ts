@@ -104,7 +104,7 @@ describe('session machine: speaking and interruptions', () => {
     s.connect();
     s.socket.send(fromServer(wire.audio(1)));
     expect(s.value()).toContain('listening');
-    expect(s.playback.received).toEqual([{ type: 'playback.enqueue', byteLength: 4, alignment: { chars: [], starts: [] } }]);
+    expect(s.playback.received).toEqual([{ type: 'playback.enqueue', eventId: 1, byteLength: 4, alignment: { chars: [], starts: [] }, at: expect.any(Number) }]);
     s.playback.send({ type: 'playback.started' });
     expect(s.value()).toContain('agentSpeaking');
     expect(s.actor.getSnapshot().hasTag('speaking')).toBe(true);

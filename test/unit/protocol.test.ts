@@ -28,7 +28,7 @@ describe('server frames: well-formed messages', () => {
   });
 
   it('reads audio with its event id and decoded byte length (the samples go to playback, not here)', () => {
-    expect(parse(wire.audio(7, 'AAECAw=='))).toEqual({ type: 'server.audio', eventId: 7, byteLength: 4, alignment: { chars: [], starts: [] } });
+    expect(parse(wire.audio(7, 'AAECAw=='))).toEqual({ type: 'server.audio', eventId: 7, byteLength: 4, alignment: { chars: [], starts: [] }, at: expect.any(Number) });
   });
 
   it('reads transcripts, corrections, interruptions, pings and errors', () => {

@@ -96,7 +96,7 @@ describe('socket actor', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(played).toEqual([{ type: 'audio', audio: 'AAAAAA==' }, { type: 'flush', generation: 1 }, { type: 'flush', generation: 2 }, { type: 'audio', audio: 'AAAAAA==' }]);
     expect(s.events.map((e) => e.type)).toEqual(['server.metadata', 'server.audio', 'server.interruption', 'server.interruption', 'server.invalid', 'server.audio']);
-    expect(s.events[1]).toEqual({ type: 'server.audio', eventId: 2, byteLength: 4, alignment: { chars: ['h'], starts: [0] } });
+    expect(s.events[1]).toEqual({ type: 'server.audio', eventId: 2, byteLength: 4, alignment: { chars: ['h'], starts: [0] }, at: expect.any(Number) });
     expect(s.events[2]).toEqual({ type: 'server.interruption', eventId: 5, generation: 1 });
     s.actor.stop();
   });
@@ -114,9 +114,9 @@ describe('socket actor', () => {
     s.ws.onmessage!({ data: audio(2, aligned(['b', 'c'], [0, 0.25])) });
     s.ws.onmessage!({ data: audio(3, { chars: ['x'], char_start_times_ms: [] }) }); // malformed: no characters, the audio counts
     s.ws.onmessage!({ data: audio(4, aligned(['d'], [0.1])) });
-    expect(s.events.slice(1)).toEqual([{ type: 'server.audio', eventId: 1, byteLength: 8, alignment: { chars: ['a'], starts: [0] } }]);
+    expect(s.events.slice(1)).toEqual([{ type: 'server.audio', eventId: 1, byteLength: 8, alignment: { chars: ['a'], starts: [0] }, at: expect.any(Number) }]);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(s.events.slice(2)).toEqual([{ type: 'server.audio', eventId: 4, byteLength: 24, alignment: { chars: ['b', 'c', 'd'], starts: [0, 0.25, 1.1] } }]);
+    expect(s.events.slice(2)).toEqual([{ type: 'server.audio', eventId: 4, byteLength: 24, alignment: { chars: ['b', 'c', 'd'], starts: [0, 0.25, 1.1] }, at: expect.any(Number) }]);
     // Anything else posted first flushes the merged record, so order holds.
     s.ws.onmessage!({ data: audio(5, null) });
     s.ws.onmessage!({ data: '{"type":"agent_response","agent_response_event":{"agent_response":"hi"}}' });
