@@ -12,8 +12,12 @@ export { CAPS, caps, ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL, launch, type Engine
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const OUT = join(ROOT, 'test-results');
-/** The observation harness, injected before any page script in every engine. */
-export const HARNESS = join(ROOT, 'test/browser/support/harness.js');
+/**
+ * The observation harness, injected before any page script in every engine: harness.js, then
+ * harness-sockets.js (sockets and Workers), as one script.
+ */
+export const harnessSource = () =>
+  ['harness.js', 'harness-sockets.js'].map((file) => readFileSync(join(ROOT, 'test/browser/support', file), 'utf8')).join('\n');
 
 /** The sentence the microphone says, over and over. */
 export const SPEECH_TEXT = 'The quick brown fox jumps over the lazy dog. Perf voice agents answer in real time.';

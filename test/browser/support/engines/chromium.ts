@@ -4,7 +4,7 @@
  */
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { serveStatic } from '../../../../scripts/serve.mjs';
-import { DENY_SCRIPT, HARNESS, ROOT, speechFile } from '../browser';
+import { DENY_SCRIPT, harnessSource, ROOT, speechFile } from '../browser';
 import { CHROMIUM_PATH, type EnginePage, type LaunchOptions, type Rig } from './driver';
 
 /** A Chromium page: the engine-neutral page plus Playwright's own, for Chromium-only tests. */
@@ -48,7 +48,7 @@ export async function launchChromium({ leadInS = 0, chromiumArgs = [] }: LaunchO
     const context = await browser.newContext();
     contexts.add(context);
     if (deny) await context.addInitScript({ content: DENY_SCRIPT });
-    await context.addInitScript({ path: HARNESS });
+    await context.addInitScript({ content: harnessSource() });
     const page = await context.newPage();
     const lines: string[] = [];
     page.on('console', (message) => lines.push(`${message.type()}: ${message.text()}`));

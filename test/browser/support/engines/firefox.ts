@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import puppeteer, { type BrowserContext } from 'puppeteer-core';
 import { serveStatic } from '../../../../scripts/serve.mjs';
-import { DENY_SCRIPT, HARNESS, ROOT, speechFile } from '../browser';
+import { DENY_SCRIPT, harnessSource, ROOT, speechFile } from '../browser';
 import { FIREFOX_PATH, type EnginePage, type LaunchOptions, type Rig } from './driver';
 import { evaluateSource, readResult, waitForSource } from './page-script';
 import { startPulse, type PulseServer } from './pulse';
@@ -34,7 +34,7 @@ export async function launchFirefox({ leadInS = 0, pulse = true, firefoxPrefs = 
         ...firefoxPrefs,
       },
     });
-    const harness = readFileSync(HARNESS, 'utf8');
+    const harness = harnessSource();
     const contexts = new Set<BrowserContext>();
     const visit: Rig['visit'] = async (url, { deny = false } = {}) => {
       const context = await browser.createBrowserContext();

@@ -10,7 +10,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { serveStatic } from '../../../../scripts/serve.mjs';
-import { DENY_SCRIPT, HARNESS, ROOT, speechFile } from '../browser';
+import { DENY_SCRIPT, harnessSource, ROOT, speechFile } from '../browser';
 import { MINIBROWSER_PATH, type EnginePage, type LaunchOptions, type Rig } from './driver';
 import { injectingProxy, type InjectingProxy } from './inject';
 import { evaluateSource, readResult, waitForSource } from './page-script';
@@ -118,7 +118,7 @@ export async function launchWebKit({ leadInS = 0, pulse = true }: LaunchOptions 
       }
       return session;
     };
-    const harness = readFileSync(HARNESS, 'utf8');
+    const harness = harnessSource();
     const rpc = (started.rpc = await startRpc());
     let current: EnginePage | null = null;
     let pages = 0;
