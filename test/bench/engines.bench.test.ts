@@ -261,7 +261,9 @@ describe.skipIf(!ENGINE_AVAILABLE)(`engine figures in real ${ENGINE_LABEL}`, () 
       expect(result).not.toBeNull();
       sdk.push(result!);
       await until(page, () => window.harness.voice.mode === 'listening', 3000);
-      await jitter(100);
+      // Turns apart, as in a conversation: sooner than the jitter buffer's hold (0.5 s) the next one
+      // would be taken for a late continuation, a network stall the buffer grows for.
+      await jitter(600);
     }
     await setUpFloor(page, 'sdk');
     const inSession = (await floorRounds(page, 11, 150)).audible;
