@@ -136,7 +136,8 @@ export function relay(scope: RelayScope): void {
     }
     if (type === 'conversation_initiation_metadata') {
       live = true;
-      const format = body?.agent_output_audio_format ?? '';
+      // Anything a server sends here must not throw (the page's parser judges the metadata).
+      const format = `${body?.agent_output_audio_format ?? ''}`;
       pcm = !/^ulaw/.test(format);
       rate = +format.slice(format.indexOf('_') + 1) || rate;
     }

@@ -124,6 +124,16 @@ describe('socket actor', () => {
     s.actor.stop();
   });
 
+  it('survives metadata whose format is not a string (the parser rejects it; nothing throws)', () => {
+    const s = run();
+    s.ws.open();
+    for (const format of [5, null, {}, ['pcm_8000']]) {
+      const metadata = { type: 'conversation_initiation_metadata', conversation_initiation_metadata_event: { conversation_id: 'c', agent_output_audio_format: format } };
+      expect(() => s.ws.onmessage!({ data: JSON.stringify(metadata) })).not.toThrow();
+    }
+    s.actor.stop();
+  });
+
   it('judges audio byte counts by the format the metadata announced', () => {
     const s = run();
     s.ws.open();
