@@ -65,20 +65,23 @@ describe.skipIf(!ENGINE_AVAILABLE)(`conversation in real ${ENGINE_LABEL}`, () =>
     // reshape stretches of speech (two windows in a row fell to r = 0.28 and 0.40 there while the
     // next read 0.84; in another run seven windows read 0.38-0.76). This is the waveform's
     // correlation at the best lag, so unrelated audio reads near 0: 0.5 is still unmistakable.
+    // Each window costs a second or more of CPU on a loaded machine: they stop at the first match.
     const all = session.receivedSamples();
-    const windows = [2, 3.5, 5, 6.5, 8, 9.5, 11].map((at) => {
+    const windows: { peak: number; r: number; lag: number }[] = [];
+    for (const at of [2, 3.5, 5, 6.5, 8, 9.5, 11]) {
       const window = Float32Array.from(all.subarray(16000 * at, 16000 * (at + 3)), (s) => s / 32768);
       const peak = window.reduce((max, x) => Math.max(max, Math.abs(x)), 0);
-      return { peak, ...correlateLooped(window, source.subarray(0, produced), 16000) };
-    });
+      windows.push({ peak, ...correlateLooped(window, source.subarray(0, produced), 16000) });
+      if (peak > 0.05 && windows.at(-1)!.r > 0.5) break;
+    }
     const best = windows.reduce((a, b) => (b.r > a.r ? b : a));
     report(
       `upstream peak ${best.peak.toFixed(2)}, correlation with the source speech r = ${windows.map((w) => w.r.toFixed(3)).join(' / ')} ` +
-        `in ${windows.length} 3 s windows (best at lag ${best.lag} samples)`,
+        `in ${windows.length} of up to seven 3 s windows (best at lag ${best.lag} samples)`,
     );
     expect(best.peak).toBeGreaterThan(0.05);
     expect(best.r).toBeGreaterThan(0.5);
-  }, 30000);
+  }, 60000);
 
   it('sends chunks of the configured size (512)', async () => {
     const { session, started } = await scripted('global', { chunkSize: 512 });
