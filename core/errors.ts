@@ -8,7 +8,11 @@ export type PerfVoiceErrorCode =
   | 'connect_timeout'
   /** `stop()` was called before the session was established. */
   | 'stopped'
-  /** The server closed an established session with a code other than 1000. */
+  /**
+   * An established session's connection ended other than by a 1000 close: the server closed it
+   * with another code, it dropped (1006), it went silent for `inactivityTimeoutMs` after pinging,
+   * or the browser went offline.
+   */
   | 'connection_lost'
   /** The microphone track ended mid-session (unplugged, permission revoked). */
   | 'microphone_ended'
@@ -57,6 +61,16 @@ export class PerfVoiceError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * The session's audio does not run (autoplay policy, no output device): said once when it is
+ * noticed, and again when resumeAudio() did not start it.
+ */
+export const audioBlocked = () =>
+  new PerfVoiceError(
+    'audio_blocked',
+    'The browser has not started audio (autoplay policy or no output device): call voice.resumeAudio() from a click or tap.',
+  );
 
 /** Removes a secret from text that came from elsewhere (e.g. a server's close reason). */
 export const redact = (text: string, secret: string): string =>

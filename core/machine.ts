@@ -26,7 +26,7 @@ import { socketActor } from './actors/socket';
 import { toolsActor } from './actors/tools';
 import { closeAudioContext, openAudioContext } from './audio/context';
 import type { Meters } from './audio/meters';
-import { PerfVoiceError, redact } from './errors';
+import { audioBlocked, PerfVoiceError, redact } from './errors';
 import { connectionUrl } from './protocol';
 import { fresh, type SessionContext, type SessionEmitted, type SessionEvent, type SessionOptions } from './session-types';
 import { addTurn, cap, correctTurn } from './transcript';
@@ -193,13 +193,7 @@ export const sessionMachine = setup({
       () => new PerfVoiceError('playback_overflow', 'More than 120 s of agent audio arrived ahead of playback; the oldest is being dropped.'),
     ),
     // Not fatal, and not state.error: the state's `audioBlocked` says it for as long as it lasts.
-    reportBlocked: emit(() => ({
-      type: 'error' as const,
-      error: new PerfVoiceError(
-        'audio_blocked',
-        'The browser has not started audio (autoplay policy or no output device): call voice.resumeAudio() from a click or tap.',
-      ),
-    })),
+    reportBlocked: emit(() => ({ type: 'error' as const, error: audioBlocked() })),
     resumeAudio: sendTo('audioState', { type: 'audio.resume' as const }),
     setMuted: assign({ muted: ({ event }) => as<'SET_MUTED'>(event).muted }),
     forwardMuted: sendTo('microphone', ({ event }) => ({ type: 'mic.mute' as const, muted: as<'SET_MUTED'>(event).muted })),
@@ -268,6 +262,7 @@ export const sessionMachine = setup({
                   setup: options.setup,
                   thread: options.audioThread,
                   workerUrl: options.workerUrl,
+                  inactivityTimeoutMs: options.inactivityTimeoutMs,
                 }),
               },
               on: {

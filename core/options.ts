@@ -74,6 +74,7 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     workerUrl,
     clientTools = {},
     clientToolTimeoutMs = 30000,
+    inactivityTimeoutMs = 10000,
     maxTranscriptTurns = 1000,
     maxTurnChars = 10000,
   } = options ?? fail('options are required ({ apiKey, agentId }).');
@@ -93,6 +94,7 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     fail('clientTools must map tool names to functions.');
   }
   if (!(clientToolTimeoutMs > 0)) fail('clientToolTimeoutMs must be a positive number of milliseconds.');
+  if (!(inactivityTimeoutMs >= 0)) fail('inactivityTimeoutMs must be a number of milliseconds, 0 for no limit.');
   for (const [name, limit] of Object.entries({ maxTranscriptTurns, maxTurnChars })) {
     if (!(limit >= 1)) fail(`${name} must be a number, 1 or more.`);
   }
@@ -109,6 +111,7 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     workerUrl,
     clientTools,
     clientToolTimeoutMs,
+    inactivityTimeoutMs,
     maxTranscriptTurns,
     maxTurnChars,
     setup: setupFrame(options),

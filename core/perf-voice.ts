@@ -5,7 +5,7 @@
 import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import { createMeters } from './audio/meters';
 import { createUplink } from './uplink';
-import { PerfVoiceError } from './errors';
+import { audioBlocked, PerfVoiceError } from './errors';
 import { sessionMachine, type SessionEmitted } from './machine';
 import { resolveOptions } from './options';
 import { toState } from './state';
@@ -117,18 +117,7 @@ export class PerfVoice {
         else if (!snapshot.matches('session')) done(() => reject(new PerfVoiceError('stopped', 'The session ended before its audio started.')));
       };
       const subscription = this.#actor.subscribe(check);
-      const timer = setTimeout(
-        () =>
-          done(() =>
-            reject(
-              new PerfVoiceError(
-                'audio_blocked',
-                'Audio did not start: check that an audio output device is available, and call resumeAudio() from a click or tap.',
-              ),
-            ),
-          ),
-        3000,
-      );
+      const timer = setTimeout(() => done(() => reject(audioBlocked())), 3000);
       check(this.#actor.getSnapshot());
     });
   }

@@ -28,6 +28,8 @@ export interface SessionOptions {
   workerUrl: string | undefined;
   clientTools: Record<string, ClientTool>;
   clientToolTimeoutMs: number;
+  /** How long a server that pings may send nothing before the session ends (0: no limit). */
+  inactivityTimeoutMs: number;
   /** Transcript turns kept (the oldest are dropped). */
   maxTranscriptTurns: number;
   /** Characters kept of a turn's text, and of the tentative transcript. */

@@ -110,6 +110,15 @@ export interface PerfVoiceSettings {
   /** How long a client tool may take before the agent is told it failed. Default 30 000 ms. */
   clientToolTimeoutMs?: number;
   /**
+   * How long the server may send nothing, once it has sent its first ping, before the session
+   * ends with a `connection_lost` error (close code 1006): a connection that died without a close
+   * (Wi-Fi gone, a laptop asleep, a half-open TCP) shows only as silence. Checked once a second.
+   * Default 10 000 ms: several ping periods of a server that pings every few seconds, so a slow
+   * network does not end a healthy session, yet the user hears of it while still waiting for an
+   * answer. 0 for no limit. The browser's `offline` event ends the session at once, whatever this is.
+   */
+  inactivityTimeoutMs?: number;
+  /**
    * Turns the state's `transcript` keeps; older ones are dropped, oldest first. Default 1000: with
    * `maxTurnChars`, at most 10 M characters (20 MB in the worst case of UTF-16 text), however long
    * the session or whatever the server sends. The `transcript` event still reports every turn.

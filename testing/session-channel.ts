@@ -61,6 +61,7 @@ export class SessionChannel {
   protected readonly clock: AgentClock;
   private open = true;
   private closingByAgent = false;
+  private silent = false;
   private readonly timers = new Set<unknown>();
   private readonly messageListeners = new Set<Listener<ReceivedMessage>>();
   private readonly audioListeners = new Set<Listener<ReceivedAudioChunk>>();
@@ -99,7 +100,7 @@ export class SessionChannel {
 
   /** Whether the socket is open and the agent has not started closing it. */
   get isOpen(): boolean {
-    return this.open && !this.closingByAgent;
+    return this.open && !this.closingByAgent && !this.silent;
   }
 
   /** Clock time of the first audio chunk minus the metadata time (`null` until both happened). */
@@ -147,6 +148,18 @@ export class SessionChannel {
     this.closingByAgent = true;
     this.stopActivity();
     this.socket.terminate();
+  }
+
+  /**
+   * Goes quiet without closing, as a connection that died does (Wi-Fi gone, a laptop asleep, a
+   * half-open TCP): nothing more is sent and nothing more is read, while the TCP connection stays
+   * up. `terminate()` ends it.
+   */
+  goSilent(): void {
+    if (!this.isOpen) return;
+    this.silent = true;
+    this.stopActivity();
+    this.socket.pause();
   }
 
   /** Calls `listener` for every frame received from now on; returns the unsubscribe function. */

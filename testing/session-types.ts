@@ -91,6 +91,8 @@ export interface AgentSocket {
   send(data: string | Buffer, options: { binary: boolean }): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  /** Stops reading from the connection (ws's `pause()`): what the client sends stays in TCP buffers. */
+  pause(): void;
   on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
   on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;

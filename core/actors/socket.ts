@@ -33,6 +33,8 @@ export interface SocketInput {
   thread?: AudioThread;
   /** The self-hosted relay script, tried before the built-in copy. */
   workerUrl?: string;
+  /** How long a server that pings may send nothing before the session counts as lost (0: no limit). */
+  inactivityTimeoutMs?: number;
 }
 
 export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>(({ input, sendBack, receive }) => {
@@ -73,9 +75,13 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
     );
   }
 
-  receive((command) => relay.post(command.type === 'socket.send' ? { send: command.data } : { uplink: true }));
+  receive((command) => relay.post(command.type === 'socket.send' ? { send: command.data } : { uplink: input.inactivityTimeoutMs ?? 0 }));
+  // The browser knows before any timer can: no network, no conversation.
+  const offline = () => sendBack({ type: 'socket.closed', code: 1006, reason: 'the browser went offline', opened: true });
+  addEventListener('offline', offline);
 
   return () => {
+    removeEventListener('offline', offline);
     live = false;
     uplink.playback = null;
     meters.vad = 0;

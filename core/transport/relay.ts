@@ -17,8 +17,11 @@ export type RelayCommand =
   /** Opens the socket; `setup` is the first frame, sent as soon as it is open. */
   | { open: string; setup: string | null }
   | { send: string }
-  /** The session is connected: microphone chunks may go to the wire. */
-  | { uplink: true }
+  /**
+   * The session is connected: microphone chunks may go to the wire, and the server may send
+   * nothing for `uplink` ms at most once it has pinged (0: no limit).
+   */
+  | { uplink: number }
   /** Where the capture worklet posts its finished chunk frames. */
   | { mic: MessagePort }
   /** The playback worklet's port: agent audio and flushes go there. */
@@ -70,6 +73,10 @@ export function relay(scope: RelayScope): void {
   let chunks = 0;
   let bytes = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
+  // When the server last sent a frame; the watchdog starts with its first ping (a server that
+  // never pings may well be quiet while the user thinks).
+  let heard = 0;
+  let pinged = false;
   const flushRecord = () => {
     quiet = !record;
     if (record) scope.postMessage(record), setTimeout(flushRecord, 250);
@@ -102,6 +109,7 @@ export function relay(scope: RelayScope): void {
     const body = message?.[type + '_event'];
     const id = body?.event_id;
     if (type === 'ping' && isId(id)) {
+      pinged = true;
       send(`{"type":"pong","event_id":${id}}`);
       return post({ type: 'server.ping', eventId: id, pingMs: body.ping_ms });
     }
@@ -156,7 +164,11 @@ export function relay(scope: RelayScope): void {
         opened = true;
         if (data.setup) socket!.send(data.setup);
       };
-      socket.onmessage = ({ data: frame }) => (typeof frame === 'string' ? receive(frame) : post({ type: 'server.invalid', reason: 'binary frame' }));
+      socket.onmessage = ({ data: frame }) => {
+        heard = Date.now();
+        if (typeof frame === 'string') receive(frame);
+        else post({ type: 'server.invalid', reason: 'binary frame' });
+      };
       socket.onclose = ({ code, reason }) => {
         post({ type: 'socket.closed', code, reason, opened });
         socket = undefined;
@@ -164,7 +176,17 @@ export function relay(scope: RelayScope): void {
     } else if ('send' in data) send(data.send);
     else if ('uplink' in data) {
       sending = true;
-      timer = setInterval(() => post({ type: 'uplink', chunks, bytes }), 1000);
+      const limit = data.uplink;
+      timer = setInterval(() => {
+        post({ type: 'uplink', chunks, bytes });
+        // A connection that died without a close (Wi-Fi gone, a laptop asleep, a half-open TCP)
+        // tells nothing: silence from a server that pings is how it shows. Reported once, as the
+        // 1006 the browser would give; the page then closes the socket.
+        if (limit && pinged && Date.now() - heard > limit) {
+          clearInterval(timer);
+          post({ type: 'socket.closed', code: 1006, reason: `no message from the agent for ${limit / 1e3} s`, opened });
+        }
+      }, 1000);
     } else if ('mic' in data) {
       // Chunks before the session is connected are dropped: nothing leaves before the metadata.
       data.mic.onmessage = ({ data: frame }: MessageEvent<string>) => {

@@ -18,6 +18,7 @@ const options: SessionOptions = {
   signedUrl: undefined,
   clientTools: {},
   clientToolTimeoutMs: 30000,
+  inactivityTimeoutMs: 10000,
   maxTranscriptTurns: 1000,
   maxTurnChars: 10000,
   setup: null,

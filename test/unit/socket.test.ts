@@ -1,7 +1,8 @@
+// @vitest-environment jsdom
 // The socket actor and its relay (on the page's thread here: jsdom has no Worker) against a
 // stand-in WebSocket: parsing, the real-time frames the relay handles itself, the audio ports,
 // sending, and cleanup.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor, setup, type AnyEventObject } from 'xstate';
 import { socketActor, type SocketInput } from '../../core/actors/socket';
 import { createUplink } from '../../core/uplink';
@@ -168,6 +169,56 @@ describe('socket actor', () => {
     const s = run();
     s.ws.onclose!({ code: 1006, reason: '' });
     expect(s.events.at(-1)).toEqual({ type: 'socket.closed', code: 1006, reason: '', opened: false });
+  });
+
+  describe('a connection that dies without a close', () => {
+    afterEach(() => vi.useRealTimers());
+    const ping = '{"type":"ping","ping_event":{"event_id":1}}';
+    const lost = (limit: number) => ({ type: 'socket.closed', code: 1006, reason: `no message from the agent for ${limit / 1000} s`, opened: true });
+
+    it('a server that pinged, then sent nothing for inactivityTimeoutMs: one 1006 close, within a second of the limit', () => {
+      vi.useFakeTimers();
+      const s = run({ inactivityTimeoutMs: 3000 });
+      s.ws.open();
+      s.command({ type: 'socket.openUplink' });
+      s.ws.onmessage!({ data: ping });
+      // Any frame counts as a sign of life, pings or not.
+      vi.advanceTimersByTime(2500);
+      s.ws.onmessage!({ data: '{"type":"agent_response","agent_response_event":{"agent_response":"hi"}}' });
+      vi.advanceTimersByTime(2900);
+      expect(s.events.filter((e) => e.type === 'socket.closed')).toEqual([]);
+      vi.advanceTimersByTime(1100);
+      expect(s.events.filter((e) => e.type === 'socket.closed')).toEqual([lost(3000)]);
+      vi.advanceTimersByTime(10000);
+      expect(s.events.filter((e) => e.type === 'socket.closed')).toHaveLength(1);
+      s.actor.stop();
+    });
+
+    it('no limit before the first ping (a server that never pings may be quiet), nor with 0', () => {
+      vi.useFakeTimers();
+      const quiet = run({ inactivityTimeoutMs: 3000 });
+      quiet.ws.open();
+      quiet.command({ type: 'socket.openUplink' });
+      vi.advanceTimersByTime(60000);
+      const off = run({ inactivityTimeoutMs: 0 });
+      off.ws.open();
+      off.command({ type: 'socket.openUplink' });
+      off.ws.onmessage!({ data: ping });
+      vi.advanceTimersByTime(60000);
+      expect([...quiet.events, ...off.events].filter((e) => e.type === 'socket.closed')).toEqual([]);
+      quiet.actor.stop();
+      off.actor.stop();
+    });
+
+    it("the browser's offline event ends it at once; the listener goes with the socket", () => {
+      const s = run();
+      s.ws.open();
+      dispatchEvent(new Event('offline'));
+      expect(s.events).toEqual([{ type: 'socket.closed', code: 1006, reason: 'the browser went offline', opened: true }]);
+      s.actor.stop();
+      dispatchEvent(new Event('offline'));
+      expect(s.events).toHaveLength(1);
+    });
   });
 
   it('on stop: lets go of the playback port, detaches, closes an open socket with 1000', () => {
