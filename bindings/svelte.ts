@@ -4,6 +4,9 @@
  * store created is stopped when its last subscriber leaves.
  */
 import { PerfVoice, type PerfVoiceOptions, type PerfVoiceState } from 'perfvoice';
+import { SILENT, watchLevels, type Levels } from './levels';
+
+export type { Levels };
 
 /** A Svelte readable store of the session state, with the session's controls. */
 export interface PerfVoiceStore {
@@ -17,7 +20,12 @@ export interface PerfVoiceStore {
   setMuted(muted: boolean): void;
   /** Agent playback volume, 0 to 1. */
   setVolume(volume: number): void;
-  /** The underlying voice, for events (`voice.on`) and levels. */
+  /**
+   * Microphone and agent levels (`$levels.input`, `$levels.output`, 0..1), updated once per
+   * animation frame while a session runs and the store has subscribers: no loop of your own.
+   */
+  readonly levels: { subscribe(run: (levels: Levels) => void): () => void };
+  /** The underlying voice, for events (`voice.on`). */
   readonly voice: PerfVoice;
 }
 
@@ -26,8 +34,30 @@ export function createPerfVoice(source: PerfVoiceOptions | PerfVoice): PerfVoice
   const owned = !(source instanceof PerfVoice);
   const voice = owned ? new PerfVoice(source) : source;
   let subscribers = 0;
+  const listeners = new Set<(levels: Levels) => void>();
+  let levels = SILENT;
+  let stopLevels = () => {};
   return {
     voice,
+    levels: {
+      subscribe(run) {
+        const listener = (next: Levels) => run(next);
+        listeners.add(listener);
+        if (listeners.size === 1) {
+          stopLevels = watchLevels(voice, (next) => {
+            levels = next;
+            for (const each of [...listeners]) each(next);
+          });
+        }
+        run(levels);
+        return () => {
+          if (listeners.delete(listener) && !listeners.size) {
+            stopLevels();
+            levels = SILENT;
+          }
+        };
+      },
+    },
     subscribe(run) {
       subscribers++;
       const unsubscribe = voice.subscribe(run);

@@ -3,8 +3,11 @@
  * cleaned up with the component (or effect scope). SSR-safe: nothing touches a browser API until
  * `start()`.
  */
-import { computed, getCurrentScope, onScopeDispose, shallowReadonly, shallowRef, type ComputedRef, type ShallowRef } from 'vue';
+import { computed, customRef, getCurrentScope, onScopeDispose, shallowReadonly, shallowRef, type ComputedRef, type Ref, type ShallowRef } from 'vue';
 import { PerfVoice, type Mode, type PerfVoiceOptions, type PerfVoiceState, type Status, type TranscriptTurn } from 'perfvoice';
+import { SILENT, watchLevels, type Levels } from './levels';
+
+export type { Levels };
 
 /** What `usePerfVoice` returns. */
 export interface UsePerfVoice {
@@ -24,7 +27,13 @@ export interface UsePerfVoice {
   setMuted(muted: boolean): void;
   /** Agent playback volume, 0 to 1. */
   setVolume(volume: number): void;
-  /** The underlying voice, for events (`voice.on`) and levels. */
+  /**
+   * Microphone and agent levels (`levels.input`, `levels.output`, 0..1), updated once per
+   * animation frame while a session runs, from the first time something reads it until the scope
+   * is disposed: no loop of your own.
+   */
+  readonly levels: Readonly<Ref<Levels>>;
+  /** The underlying voice, for events (`voice.on`). */
   readonly voice: PerfVoice;
 }
 
@@ -39,14 +48,32 @@ export function usePerfVoice(source: PerfVoiceOptions | PerfVoice): UsePerfVoice
   const unsubscribe = voice.subscribe((next) => {
     state.value = next;
   });
+  // The loop starts on the first read (a template that shows the levels), not before.
+  let stopLevels: (() => void) | undefined;
+  const levels = customRef<Levels>((track, trigger) => {
+    let value = SILENT;
+    return {
+      get() {
+        track();
+        stopLevels ??= watchLevels(voice, (next) => {
+          value = next;
+          trigger();
+        });
+        return value;
+      },
+      set() {},
+    };
+  });
   if (getCurrentScope()) {
     onScopeDispose(() => {
       unsubscribe();
+      stopLevels?.();
       if (owned) voice.stop();
     });
   }
   return {
     voice,
+    levels,
     state: shallowReadonly(state),
     status: computed(() => state.value.status),
     mode: computed(() => state.value.mode),

@@ -82,4 +82,36 @@ describe('perfvoice/svelte', () => {
     store.stop();
     expect(v.voice.status).toBe('disconnected');
   });
+
+  it('levels: once per animation frame while a session runs and someone subscribes, published only when they change', async () => {
+    const v = fakeVoice();
+    const store = createPerfVoice(v.voice);
+    const input = vi.spyOn(v.voice, 'getInputLevel').mockReturnValue(0.25);
+    vi.spyOn(v.voice, 'getOutputLevel').mockReturnValue(0.5);
+    const seen: unknown[] = [];
+    const unsubscribe = store.levels.subscribe((levels) => seen.push(levels));
+    await frames(2);
+    // No session: no loop.
+    expect(input).not.toHaveBeenCalled();
+    void v.voice.start().catch(() => {});
+    connect(v);
+    await frames(3);
+    expect(seen).toEqual([{ input: 0, output: 0 }, { input: 0.25, output: 0.5 }]);
+    expect(input.mock.calls.length).toBeGreaterThanOrEqual(2);
+    v.voice.stop();
+    expect(seen.at(-1)).toEqual({ input: 0, output: 0 });
+    void v.voice.start().catch(() => {});
+    connect(v);
+    await frames(2);
+    unsubscribe();
+    const reads = input.mock.calls.length;
+    await frames(3);
+    // Nobody listens: no more reads.
+    expect(input.mock.calls.length).toBe(reads);
+    v.voice.stop();
+  });
 });
+
+const frames = async (count: number) => {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+};

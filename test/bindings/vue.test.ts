@@ -1,4 +1,4 @@
-import { createApp, effectScope, nextTick } from 'vue';
+import { createApp, effectScope, nextTick, watchEffect } from 'vue';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PerfVoice } from 'perfvoice';
 import { usePerfVoice } from 'perfvoice/vue';
@@ -75,4 +75,31 @@ describe('perfvoice/vue', () => {
     expect(voice.mode.value).toBe('listening');
     scope.stop();
   });
+
+  it('levels: no loop until read, then once per animation frame while a session runs, until the scope is disposed', async () => {
+    const v = fakeVoice();
+    const input = vi.spyOn(v.voice, 'getInputLevel').mockReturnValue(0.25);
+    vi.spyOn(v.voice, 'getOutputLevel').mockReturnValue(0.5);
+    const scope = effectScope();
+    const voice = scope.run(() => usePerfVoice(v.voice))!;
+    void v.voice.start().catch(() => {});
+    v.microphone.send({ type: 'mic.ready' });
+    v.socket.send(fromServer(wire.metadata('conv_v')));
+    await frames(2);
+    // Connected, but nothing read the levels yet.
+    expect(input).not.toHaveBeenCalled();
+    const seen: unknown[] = [];
+    scope.run(() => watchEffect(() => void seen.push(voice.levels.value)));
+    await frames(3);
+    expect(seen).toEqual([{ input: 0, output: 0 }, { input: 0.25, output: 0.5 }]);
+    scope.stop();
+    const reads = input.mock.calls.length;
+    await frames(3);
+    expect(input.mock.calls.length).toBe(reads);
+    v.voice.stop();
+  });
 });
+
+const frames = async (count: number) => {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+};

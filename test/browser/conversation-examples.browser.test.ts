@@ -152,6 +152,8 @@ describe.skipIf(SKIP)(`the examples' two-way conversation, in real ${ENGINE_LABE
       await agentSays(page, 'You wrote: Hello from the keyboard');
       expect(await shownTranscript(page)).toContainEqual({ role: 'user', text: 'Hello from the keyboard', interrupted: false, rated: false });
       await page.waitFor(() => window.harness.outputPeak() > 0.05, undefined, 10000);
+      // The Agent meter moves with it (Svelte and Vue read the bindings' levels).
+      await page.waitFor(() => document.querySelectorAll('meter')[1]!.value > 0.05, undefined, 5000);
       expect(session.userMessages.map((message) => message.text)).toEqual(['Hello from the keyboard']);
       wire.push({ action: 'type "Hello from the keyboard", Enter', frames: framesSince(session, mark) });
 
@@ -215,6 +217,8 @@ describe.skipIf(SKIP)(`the examples' two-way conversation, in real ${ENGINE_LABE
       expect((await session.closed).code).toBe(1000);
       expect(await page.evaluate(() => (document.querySelector('#message') as HTMLInputElement).disabled)).toBe(true);
       expect(await page.evaluate(() => document.querySelector('#error')?.textContent)).toBe('');
+      // The meters fall back to zero with the session.
+      await page.waitFor(() => [...document.querySelectorAll('meter')].every((meter) => meter.value === 0), undefined, 5000);
       wire.push({ action: 'click Stop', frames: framesSince(session, mark) });
       // No speech from the microphone reached the agent: every turn was typed.
       expect(session.sent.map((frame) => String(frame.data)).join('\n')).not.toContain('s of speech');
