@@ -198,6 +198,10 @@ export const sessionMachine = setup({
     setMuted: assign({ muted: ({ event }) => as<'SET_MUTED'>(event).muted }),
     forwardMuted: sendTo('microphone', ({ event }) => ({ type: 'mic.mute' as const, muted: as<'SET_MUTED'>(event).muted })),
     setVolume: assign({ volume: ({ event }) => as<'SET_VOLUME'>(event).volume }),
+    setInputDevice: assign({ inputDeviceId: ({ event }) => as<'SET_INPUT_DEVICE' | 'mic.switched'>(event).deviceId }),
+    forwardInputDevice: sendTo('microphone', ({ event }) => ({ type: 'mic.device' as const, deviceId: as<'SET_INPUT_DEVICE'>(event).deviceId })),
+    // Not fatal: the session keeps the microphone it has.
+    reportMicUnavailable: report((_, event) => as<'mic.unavailable'>(event).error),
     forwardVolume: sendTo('playback', ({ event }) => ({ type: 'playback.volume' as const, volume: as<'SET_VOLUME'>(event).volume })),
   },
   guards: {
@@ -210,11 +214,12 @@ export const sessionMachine = setup({
   },
 }).createMachine({
   id: 'perfvoice',
-  context: ({ input }) => ({ ...input, audio: null, muted: false, volume: 1, ...fresh() }),
+  context: ({ input }) => ({ ...input, audio: null, muted: false, volume: 1, inputDeviceId: input.options.inputDeviceId, ...fresh() }),
   initial: 'disconnected',
   on: {
     SET_MUTED: { actions: 'setMuted' },
     SET_VOLUME: { actions: 'setVolume' },
+    SET_INPUT_DEVICE: { actions: 'setInputDevice' },
   },
   states: {
     disconnected: {
@@ -231,7 +236,7 @@ export const sessionMachine = setup({
         input: ({ context }) => ({
           audio: context.audio,
           chunkSize: context.options.chunkSize,
-          deviceId: context.options.inputDeviceId,
+          deviceId: context.inputDeviceId,
           workletUrl: context.options.workletUrl,
           muted: context.muted,
           meters: context.meters,
@@ -242,6 +247,10 @@ export const sessionMachine = setup({
         STOP: { target: 'disconnected', actions: 'stopped' },
         'mic.failed': { target: 'disconnected', actions: 'audioFailed' },
         SET_MUTED: { actions: ['setMuted', 'forwardMuted'] },
+        SET_INPUT_DEVICE: { actions: ['setInputDevice', 'forwardInputDevice'] },
+        // Another microphone took over (the old one ended, or was switched): the session goes on.
+        'mic.switched': { actions: 'setInputDevice' },
+        'mic.unavailable': { actions: 'reportMicUnavailable' },
       },
       states: {
         connection: {

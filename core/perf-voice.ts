@@ -27,6 +27,8 @@ const EVENTS: readonly PerfVoiceEvent[] = [
 
 type Listener = (...args: never[]) => void;
 
+const devices = async (kind: MediaDeviceKind) => ((await navigator.mediaDevices?.enumerateDevices()) ?? []).filter((device) => device.kind === kind);
+
 /**
  * A real-time spoken conversation with a Perf voice agent.
  *
@@ -248,6 +250,31 @@ export class PerfVoice {
   setVolume(volume: number): void {
     if (typeof volume !== 'number' || Number.isNaN(volume)) throw new TypeError('PerfVoice: volume must be a number from 0 to 1.');
     this.#actor.send({ type: 'SET_VOLUME', volume: Math.min(1, Math.max(0, volume)) });
+  }
+
+  /**
+   * Switches the microphone to `deviceId` (from `getInputDevices()`; undefined: the system
+   * default). Mid-session the new one streams before the old one is released, and the session
+   * goes on; one that cannot be opened is reported through the `error` event (the browser's error,
+   * e.g. `OverconstrainedError`) and the session keeps the microphone it has. Between sessions it
+   * sets the microphone the next `start()` opens.
+   */
+  setInputDevice(deviceId?: string): void {
+    this.#actor.send({ type: 'SET_INPUT_DEVICE', deviceId: deviceId || undefined });
+  }
+
+  /**
+   * The microphones the browser offers (`navigator.mediaDevices.enumerateDevices()`). Their labels
+   * are empty until the page has had microphone permission (after a first `start()`); [] where
+   * there is no media access (an insecure page).
+   */
+  getInputDevices(): Promise<MediaDeviceInfo[]> {
+    return devices('audioinput');
+  }
+
+  /** The audio outputs the browser offers, as `getInputDevices()` does for microphones. */
+  getOutputDevices(): Promise<MediaDeviceInfo[]> {
+    return devices('audiooutput');
   }
 
   /** Microphone level now, 0..1 (dB scale: 0 at -60 dBFS, 1 at full scale); 0 when not capturing. */

@@ -55,6 +55,8 @@ export interface SessionContext {
   agentCut: boolean;
   muted: boolean;
   volume: number;
+  /** The microphone asked for (undefined: the system default); carries over between sessions. */
+  inputDeviceId: string | undefined;
   transcript: readonly TranscriptTurn[];
   /** The user's words so far in this turn (tentative transcript). */
   tentative: string;
@@ -78,6 +80,7 @@ export type SessionEvent =
   | { type: 'STOP' }
   | { type: 'SET_MUTED'; muted: boolean }
   | { type: 'SET_VOLUME'; volume: number }
+  | { type: 'SET_INPUT_DEVICE'; deviceId: string | undefined }
   | { type: 'RESUME_AUDIO' }
   /** A client message to send as is (the class checks the session is connected). */
   | { type: 'SEND'; data: string }
