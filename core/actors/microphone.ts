@@ -101,7 +101,9 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
       const settings = stream?.getAudioTracks()[0]?.getSettings();
       const inputs = (await devices.enumerateDevices()).filter((device) => device.kind === 'audioinput');
       const current = inputs.find((device) => device.deviceId === 'default') ?? inputs[0];
-      if (live && !deviceId && current && settings?.groupId && current.groupId !== settings.groupId) swap(undefined);
+      // Chromium's default entry is named 'default' (its group tells the device); WebKit gives no groupId.
+      const key = settings?.groupId ? 'groupId' : 'deviceId';
+      if (live && !deviceId && current && settings?.[key] && current[key] !== settings[key]) swap(undefined);
     };
 
     (async () => {

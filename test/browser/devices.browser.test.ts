@@ -101,4 +101,27 @@ describe.skipIf(!ENGINE_AVAILABLE)(`microphones that come and go, in real ${ENGI
     expect(['OverconstrainedError', 'NotFoundError', 'NotReadableError']).toContain((await errorCodes())[0]);
     expect(await t.page.evaluate(() => [window.harness.voice.status, window.harness.liveTracks()])).toEqual(['connected', 1]);
   });
+
+  it('on the system default, a devicechange that brings a new default is followed; one that does not is ignored', async () => {
+    const session = await t.connected();
+    await session.waitForAudio(4096);
+    // The engine's own device list, then one whose default is another device (a headset plugged
+    // in): the device change itself cannot be produced here, the SDK's answer to it can.
+    const change = (newDefault: boolean) =>
+      t.page.evaluate(async (other) => {
+        const list = await navigator.mediaDevices.enumerateDevices();
+        const headset = { deviceId: 'default', kind: 'audioinput', label: 'Headset', groupId: 'a-new-headset', toJSON() {} } as MediaDeviceInfo;
+        if (other) MediaDevices.prototype.enumerateDevices = async () => [headset, ...list.filter((d) => d.deviceId !== 'default')];
+        navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+      }, newDefault);
+    await change(false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await t.page.evaluate(() => window.harness.tracks.length)).toBe(1);
+    await change(true);
+    await until(t.page, () => window.harness.tracks.length === 2 && window.harness.liveTracks() === 1, 5000);
+    const before = session.audioChunks.reduce((sum, chunk) => sum + chunk.samples.length, 0);
+    await session.waitForAudio(before + 4096, 5000);
+    expect(await errorCodes()).toEqual([]);
+    report('devicechange to a new default: followed (a new microphone streams); to the same default: ignored');
+  });
 });
