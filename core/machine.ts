@@ -3,7 +3,8 @@
  * every way out of a session (stop(), server close, network drop, mic loss, timeout) tears down
  * the same way: leaving the state stops the actor, and the actor's cleanup releases the resource.
  *
- *   disconnected ─START─▶ session (AudioContext, microphone), two regions side by side:
+ *   disconnected ─START─▶ session (AudioContext, microphone: replaced, make before break, when it
+ *                         ends, on a new system default, or on SET_INPUT_DEVICE), two regions side by side:
  *                           ├─ connection
  *                           │    ├─ microphone            waiting for the mic and the worklets
  *                           │    └─ online (socket)
