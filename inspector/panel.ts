@@ -22,7 +22,10 @@ export interface InspectorOptions {
    * page; `inline` puts it in the target's flow (default when a `target` is given).
    */
   position?: InspectorPosition;
-  /** Start collapsed to a small button. Default false. */
+  /**
+   * Start collapsed to a small button in a corner. Default: collapsed on a narrow window (under
+   * 600 px, a phone) when docked over the page, so the panel does not cover the app's controls.
+   */
   collapsed?: boolean;
 }
 
@@ -126,7 +129,14 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
   for (const dd of root.querySelectorAll<HTMLElement>('[data-m]')) values.set(dd.dataset.m!, dd);
   const bars = new Map<string, HTMLElement>();
   for (const bar of root.querySelectorAll<HTMLElement>('[data-bar]')) bars.set(bar.dataset.bar!, bar);
-  if (options.collapsed) panel.classList.add('collapsed');
+  const collapseButton = root.querySelector<HTMLElement>('button[data-action=collapse]')!;
+  const collapse = (collapsed: boolean) => {
+    panel.classList.toggle('collapsed', collapsed);
+    collapseButton.setAttribute('aria-expanded', String(!collapsed));
+    collapseButton.textContent = collapsed ? '▢' : '–';
+    collapseButton.title = collapsed ? 'Expand' : 'Collapse';
+  };
+  collapse(options.collapsed ?? (position !== 'inline' && innerWidth < 600));
 
   // --- drawing -------------------------------------------------------------------------------
   let drawnVersion = -1;
@@ -295,10 +305,7 @@ export function mountInspector(voice: InspectableVoice, options: InspectorOption
       button.title = natural ? 'Fit the chart to the panel' : 'Show the chart at its natural size';
     }
     else if (action === 'collapse') {
-      const collapsed = panel.classList.toggle('collapsed');
-      button.setAttribute('aria-expanded', String(!collapsed));
-      button.textContent = collapsed ? '▢' : '–';
-      button.title = collapsed ? 'Expand' : 'Collapse';
+      collapse(!panel.classList.contains('collapsed'));
       drawnVersion = -1; // catch up on what happened while collapsed
     } else if (filter) {
       const shown = button.getAttribute('aria-pressed') !== 'true';

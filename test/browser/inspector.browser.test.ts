@@ -277,6 +277,33 @@ describe.skipIf(ENGINE !== 'chromium' || !ENGINE_AVAILABLE)('the inspector panel
         await page.screenshot({ path: join(OUT, `example-${name}-inspect.png`) });
         await checkPage(visited);
       }
+
+      // A phone (390 px wide): the panel starts collapsed to a corner button and covers none of
+      // the app's controls; expanded, it takes the screen until collapsed again.
+      const { page, visited } = await open(`${demo.url}/examples/vanilla/dist/?inspect`);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await page.locator('.panel').waitFor();
+      const covered = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('button, input')]
+            .filter((control) => control.offsetParent)
+            .filter((control) => {
+              const box = control.getBoundingClientRect();
+              return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2)?.closest('[data-perfvoice-inspector]');
+            })
+            .map((control) => control.id || control.textContent),
+        );
+      expect(await page.locator('.panel.collapsed').count()).toBe(1);
+      expect(await page.locator('button[data-action=collapse]').getAttribute('aria-expanded')).toBe('false');
+      expect(await covered()).toEqual([]);
+      await page.screenshot({ path: join(OUT, 'example-vanilla-inspect-390px.png') });
+      await page.locator('button[data-action=collapse]').click();
+      expect((await covered()).length).toBeGreaterThan(0);
+      await page.locator('button[data-action=collapse]').click();
+      expect(await covered()).toEqual([]);
+      report('390 px wide: the panel starts collapsed and covers none of the example\'s controls');
+      await checkPage(visited);
     } finally {
       await demo.close();
     }
