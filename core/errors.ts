@@ -14,7 +14,10 @@ export type PerfVoiceErrorCode =
    * or the browser went offline.
    */
   | 'connection_lost'
-  /** The microphone track ended mid-session (unplugged, permission revoked). */
+  /**
+   * The microphone track ended mid-session (unplugged, permission revoked) and no other microphone
+   * could be opened in its place (one that can is used, and the session goes on).
+   */
   | 'microphone_ended'
   /** The microphone or the audio graph could not be set up (other than a permission denial). */
   | 'audio_unavailable'
