@@ -361,8 +361,9 @@ export const sessionMachine = setup({
               after: { audioStart: 'blocked' },
               on: { 'audio.running': 'running', 'audio.blocked': 'blocked' },
             },
-            // A context that stops running (the engine or the OS suspended it) must start again.
-            running: { on: { 'audio.suspended': 'starting' } },
+            // A context that stops running (the engine or the OS suspended it) must start again;
+            // meanwhile nothing is audible, so the agent is not `speaking`.
+            running: { tags: 'audible', on: { 'audio.suspended': 'starting' } },
             blocked: {
               tags: 'audioBlocked',
               entry: 'reportBlocked',

@@ -12,7 +12,8 @@ export function toState(snapshot: SnapshotFrom<typeof sessionMachine>, previous?
   const status: Status = snapshot.hasTag('connected') ? 'connected' : snapshot.hasTag('connecting') ? 'connecting' : 'disconnected';
   const next: PerfVoiceState = {
     status,
-    mode: snapshot.hasTag('speaking') ? 'speaking' : 'listening',
+    // Agent audio plays only while the context runs: a suspended one (a phone call) holds it.
+    mode: snapshot.hasTag('speaking') && snapshot.hasTag('audible') ? 'speaking' : 'listening',
     isInterrupted: snapshot.hasTag('interrupted'),
     conversationId: status === 'connected' ? context.conversationId : null,
     error: context.error,

@@ -74,7 +74,7 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
       next.connect(node!);
       next.connect(analyser!);
       source?.disconnect();
-      release(stream);
+      if (stream !== media) release(stream);
       source = next;
       stream = media;
       // `onended`, not a listener: what every engine fires when a device goes (and what tests can fire).
@@ -115,7 +115,8 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
         );
       }
       const first = deviceId;
-      const media = await open(first);
+      // Held from here, so that cleanup releases it whatever fails next (a worklet the CSP refuses).
+      const media = (stream = await open(first));
       if (!live) return release(media);
       await loadWorklets(audio, input.workletUrl);
       if (!live) return release(media);

@@ -239,6 +239,17 @@ describe('setMuted, setVolume, levels, mode', () => {
     expect(v.voice.getOutputLevel()).toBe(0);
     expect(v.voice.mode).toBe('listening');
   });
+
+  it('is not speaking while the audio is suspended mid-response (nothing is audible), and is again once it runs', async () => {
+    const v = fakeVoice();
+    await connect(v);
+    v.playback.send({ type: 'playback.started' });
+    expect(v.voice.mode).toBe('speaking');
+    v.audioState.send({ type: 'audio.suspended' });
+    expect(v.voice.mode).toBe('listening');
+    v.audioState.send({ type: 'audio.running' });
+    expect(v.voice.mode).toBe('speaking');
+  });
 });
 
 describe('secrets', () => {
