@@ -75,14 +75,14 @@ export const ENGINE_LABEL = { chromium: 'Chromium', firefox: 'Firefox', webkit: 
 
 /**
  * What each engine can do that a test may depend on. heap: CDP's HeapProfiler; rendererRss:
- * renderer processes to sum; playwright: Playwright's own page (locators, downloads, screenshots);
- * syntheticTrackEvents: a page-dispatched `ended` reaches a MediaStreamTrack's addEventListener
- * listeners (Firefox 153 delivers it to `onended` only).
+ * renderer processes to sum; playwright: Playwright's own page (locators, downloads, screenshots).
+ * (A page-dispatched `ended` reaches a MediaStreamTrack's `onended` in every engine, but its
+ * addEventListener listeners not in Firefox 153: the SDK uses `onended`.)
  */
 export const CAPS = {
-  chromium: { heap: true, rendererRss: true, playwright: true, syntheticTrackEvents: true },
-  firefox: { heap: false, rendererRss: false, playwright: false, syntheticTrackEvents: false },
-  webkit: { heap: false, rendererRss: false, playwright: false, syntheticTrackEvents: true },
+  chromium: { heap: true, rendererRss: true, playwright: true },
+  firefox: { heap: false, rendererRss: false, playwright: false },
+  webkit: { heap: false, rendererRss: false, playwright: false },
 } satisfies Record<EngineName, Record<string, boolean>>;
 
 /** Capabilities of the engine this run uses, for `it.skipIf(!caps.heap)` (name the reason in the title). */
