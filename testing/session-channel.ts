@@ -98,7 +98,7 @@ export class SessionChannel {
     socket.on('error', () => {});
   }
 
-  /** Whether the socket is open and the agent has not started closing it. */
+  /** Whether the socket is open, and the agent has neither started closing it nor gone silent. */
   get isOpen(): boolean {
     return this.open && !this.closingByAgent && !this.silent;
   }
