@@ -2,6 +2,7 @@ import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPerfVoice } from 'perfvoice/svelte';
 import { OPTIONS, fakeVoice, fromServer, wire } from '../support/fake-session';
+import { frames } from '../support/frames';
 import LegacyVoice from './fixtures/LegacyVoice.svelte';
 import RunesVoice from './fixtures/RunesVoice.svelte';
 
@@ -111,7 +112,3 @@ describe('perfvoice/svelte', () => {
     v.voice.stop();
   });
 });
-
-const frames = async (count: number) => {
-  for (let i = 0; i < count; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
-};

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PerfVoice } from 'perfvoice';
 import { usePerfVoice } from 'perfvoice/vue';
 import { OPTIONS, fakeVoice, fromServer, wire } from '../support/fake-session';
+import { frames } from '../support/frames';
 import Voice from './fixtures/Voice.vue';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
@@ -99,7 +100,3 @@ describe('perfvoice/vue', () => {
     v.voice.stop();
   });
 });
-
-const frames = async (count: number) => {
-  for (let i = 0; i < count; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
-};
