@@ -1,6 +1,6 @@
 import { cpSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
-import { shortErrorsPlugin } from './build/short-errors-plugin.mjs';
+import { xstatePlugin } from './build/xstate-plugin.mjs';
 import { workletEsbuildPlugin, writeWorklet } from './build/worklet-plugin.ts';
 
 // PERFVOICE_BUILD=demo (npm start): only what the examples load (ESM and the script-tag files),
@@ -53,8 +53,9 @@ export default defineConfig([
       mangle: { properties: { regex: /^_[a-z]/i, reserved: ['_transitions'] } },
     },
     noExternal: [/.*/],
-    // xstate's messages for wrong machine definitions, cut to their opening words: ~0.5 KB.
-    esbuildPlugins: [workletEsbuildPlugin(), shortErrorsPlugin],
+    // xstate's messages for wrong machine definitions cut to their opening words (~0.5 KB), and
+    // the class members a page never calls dropped (build/lean-xstate.mjs).
+    esbuildPlugins: [workletEsbuildPlugin(), xstatePlugin],
   },
   {
     // perfvoice/inspector: the debug panel. Its own entry: the core bundles never contain it.

@@ -7,6 +7,8 @@
  *                         ends, on a new system default, or on SET_INPUT_DEVICE), two regions side by side:
  *                           ├─ connection
  *                           │    ├─ microphone            waiting for the mic and the worklets
+ *                           │    ├─ reconnecting          (`reconnect` option) a lost connection's
+ *                           │    │                        replacement waits its backoff
  *                           │    └─ online (socket)
  *                           │         ├─ connecting       socket opening, waiting for initiation metadata
  *                           │         └─ connected (playback)
@@ -119,9 +121,18 @@ export const sessionMachine = setup({
     ),
     connect: assign(({ event }) =>
       event.type === 'server.metadata'
-        ? { conversationId: event.conversationId, outputFormat: event.outputFormat }
+        ? { conversationId: event.conversationId, outputFormat: event.outputFormat, reconnects: 0 }
         : {},
     ),
+    // The conversation is gone (the protocol cannot resume one): what referred to it goes too.
+    dropped: assign(({ context: { transcript, reconnects } }) => ({
+      reconnects: reconnects + 1,
+      transcript: reconnects || !transcript.length ? transcript : [...transcript.slice(0, -1), { ...transcript[transcript.length - 1], connectionLost: true }],
+      tentative: '',
+      agentCut: true,
+      feedbackOpen: false,
+      lastAudioId: -1,
+    })),
     openUplink: sendTo('socket', { type: 'socket.openUplink' as const }),
     // The relay has already sent the audio itself to the playback worklet: this keeps the record.
     enqueueAudio: enqueueActions(({ event, enqueue }) => {
@@ -207,11 +218,16 @@ export const sessionMachine = setup({
   },
   guards: {
     canFeedback: ({ context }) => context.feedbackOpen && context.lastAudioId >= 0,
+    // Once a conversation was had, a loss other than an ending (1000) or a refusal (1008) is retried.
+    mayReconnect: ({ context: { options, conversationId, reconnects }, event }) =>
+      !!conversationId && reconnects < (options.reconnect?.attempts ?? 0) && !(event.type === 'socket.closed' && (event.code === 1000 || event.code === 1008)),
   },
   delays: {
     connectTimeout: ({ context }) => context.options.connectTimeoutMs,
     /** How long a context may take to start running before the session says audio is blocked. */
     audioStart: 2000,
+    /** Doubles from `backoffMs` (at most 30 s), less a random part of up to half. */
+    backoff: ({ context: { options, reconnects } }) => Math.min(3e4, options.reconnect!.backoffMs * 2 ** (reconnects - 1)) * (1 - Math.random() / 2),
   },
 }).createMachine({
   id: 'perfvoice',
@@ -261,6 +277,10 @@ export const sessionMachine = setup({
               tags: 'connecting',
               on: { 'mic.ready': 'online' },
             },
+            reconnecting: {
+              tags: 'connecting',
+              after: { backoff: 'online' },
+            },
             online: {
               invoke: {
                 id: 'socket',
@@ -276,7 +296,10 @@ export const sessionMachine = setup({
                 }),
               },
               on: {
-                'socket.closed': { target: '#perfvoice.disconnected', actions: 'socketClosed' },
+                'socket.closed': [
+                  { guard: 'mayReconnect', target: 'reconnecting', actions: 'dropped' },
+                  { target: '#perfvoice.disconnected', actions: 'socketClosed' },
+                ],
                 'socket.thread': { actions: assign({ audioThread: ({ event }) => event.thread }) },
                 'server.error': { actions: 'reportServerError' },
                 'server.invalid': { actions: 'reportInvalid' },
@@ -286,7 +309,12 @@ export const sessionMachine = setup({
               states: {
                 connecting: {
                   tags: 'connecting',
-                  after: { connectTimeout: { target: '#perfvoice.disconnected', actions: 'connectTimedOut' } },
+                  after: {
+                    connectTimeout: [
+                      { guard: 'mayReconnect', target: '#perfvoice.session.connection.reconnecting', actions: 'dropped' },
+                      { target: '#perfvoice.disconnected', actions: 'connectTimedOut' },
+                    ],
+                  },
                   on: { 'server.metadata': { target: 'connected', actions: 'connect' } },
                 },
                 connected: {

@@ -77,6 +77,7 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     inactivityTimeoutMs = 10000,
     maxTranscriptTurns = 1000,
     maxTurnChars = 10000,
+    reconnect,
   } = options ?? fail('options are required ({ apiKey, agentId }).');
   if (signedUrl === undefined) {
     if (typeof apiKey !== 'string' || !apiKey) fail('apiKey is required (your project API key, pk_live_...), or a signedUrl from your server.');
@@ -95,9 +96,11 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
   }
   if (!(clientToolTimeoutMs > 0)) fail('clientToolTimeoutMs must be a positive number of milliseconds.');
   if (!(inactivityTimeoutMs >= 0)) fail('inactivityTimeoutMs must be a number of milliseconds, 0 for no limit.');
-  for (const [name, limit] of Object.entries({ maxTranscriptTurns, maxTurnChars })) {
+  const retry = reconnect && { attempts: 5, backoffMs: 500, ...(reconnect === true ? {} : (fields(reconnect, 'reconnect', ['attempts', 'backoffMs'], 'number') as object)) };
+  for (const [name, limit] of Object.entries({ maxTranscriptTurns, maxTurnChars, 'reconnect.attempts': retry ? retry.attempts : 1 })) {
     if (!(limit >= 1)) fail(`${name} must be a number, 1 or more.`);
   }
+  if (retry && !(retry.backoffMs >= 0)) fail('reconnect.backoffMs must be a number of milliseconds.');
   return {
     apiKey,
     agentId,
@@ -114,6 +117,7 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     inactivityTimeoutMs,
     maxTranscriptTurns,
     maxTurnChars,
+    reconnect: retry || null,
     setup: setupFrame(options),
   };
 }

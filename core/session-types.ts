@@ -30,6 +30,8 @@ export interface SessionOptions {
   clientToolTimeoutMs: number;
   /** How long a server that pings may send nothing before the session ends (0: no limit). */
   inactivityTimeoutMs: number;
+  /** Lost connections are replaced this many times, the first after `backoffMs` (null: never). */
+  reconnect: { attempts: number; backoffMs: number } | null;
   /** Transcript turns kept (the oldest are dropped). */
   maxTranscriptTurns: number;
   /** Characters kept of a turn's text, and of the tentative transcript. */
@@ -70,6 +72,8 @@ export interface SessionContext {
   audioThread: AudioThread | null;
   /** Who ended the last session. */
   endedBy: EndedBy | null;
+  /** The reconnection attempt under way (0: none). */
+  reconnects: number;
   /** Why the session ended before it was established: what a pending start() rejects with. */
   failure: Error | null;
   close: CloseInfo | null;
@@ -117,6 +121,7 @@ export const fresh = () => ({
   error: null,
   audioThread: null,
   endedBy: null,
+  reconnects: 0,
   failure: null,
   close: null,
 });

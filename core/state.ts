@@ -22,6 +22,7 @@ export function toState(snapshot: SnapshotFrom<typeof sessionMachine>, previous?
     canSendFeedback: status === 'connected' && context.feedbackOpen && context.lastAudioId >= 0,
     audioBlocked: snapshot.hasTag('audioBlocked'),
     isMuted: context.muted,
+    reconnecting: status === 'connecting' ? context.reconnects : 0,
     transcript: context.transcript,
   };
   if (previous && (Object.keys(next) as (keyof PerfVoiceState)[]).every((key) => next[key] === previous[key])) return previous;

@@ -119,6 +119,19 @@ export interface PerfVoiceSettings {
    */
   inactivityTimeoutMs?: number;
   /**
+   * Opt-in: after a lost connection (a drop, a 1006, a close other than 1000 or 1008, silence past
+   * `inactivityTimeoutMs`, the browser going offline) the session keeps its microphone and audio
+   * and opens a new connection, up to `attempts` times (default 5), waiting `backoffMs` (default
+   * 500) before the first, doubling before each next one (at most 30 s), each wait shortened by a
+   * random part of up to half (so that many clients do not return at once). The protocol cannot
+   * resume a conversation: each success is a new one (a new `conversationId`, `connected` fires
+   * again, the agent starts afresh), while the transcript is kept, its last turn before the loss
+   * marked `connectionLost`. Meanwhile `status` is `connecting` and `state.reconnecting` counts the
+   * attempts; when they are used up the session ends with `connection_lost` as without this option.
+   * `true` takes the defaults; `stop()`, a 1000 or a 1008 close never reconnects.
+   */
+  reconnect?: boolean | ReconnectOptions;
+  /**
    * Turns the state's `transcript` keeps; older ones are dropped, oldest first. Default 1000: with
    * `maxTurnChars`, at most 10 M characters (20 MB in the worst case of UTF-16 text), however long
    * the session or whatever the server sends. The `transcript` event still reports every turn.
@@ -137,6 +150,14 @@ export interface PerfVoiceSettings {
    * session machine (e.g. `createBrowserInspector().inspect` from `@statelyai/inspect`).
    */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+/** How `reconnect` retries (see the option). */
+export interface ReconnectOptions {
+  /** New connections tried after a loss before the session ends. Default 5. */
+  attempts?: number;
+  /** The wait before the first attempt, in ms, doubled before each next one. Default 500. */
+  backoffMs?: number;
 }
 
 /** Where the socket and the real-time audio flows run: a dedicated Worker, or the page's main thread. */
@@ -170,6 +191,8 @@ export interface TranscriptTurn {
   readonly text: string;
   /** True on an agent turn cut short by the user: `text` is then only what was heard. */
   readonly interrupted?: boolean;
+  /** True on the last turn before a lost connection that `reconnect` replaced with a new conversation. */
+  readonly connectionLost?: boolean;
   /** When the turn started, in `Date.now()` milliseconds. */
   readonly at: number;
 }
@@ -206,6 +229,11 @@ export interface PerfVoiceState {
   readonly audioBlocked: boolean;
   /** Whether the microphone is muted (silence is still streamed, as servers expect). */
   readonly isMuted: boolean;
+  /**
+   * While the `reconnect` option replaces a lost connection: the attempt under way (1, 2…), with
+   * `status` `connecting`; 0 otherwise.
+   */
+  readonly reconnecting: number;
   /** The conversation so far, oldest first: its latest `maxTranscriptTurns` turns. */
   readonly transcript: readonly TranscriptTurn[];
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { shortErrorsPlugin } from '../build/short-errors-plugin.mjs';
+import { xstatePlugin } from '../build/xstate-plugin.mjs';
 
 const root = new URL('..', import.meta.url);
 // As in tsup.config.ts for the script-tag file.
@@ -41,7 +41,7 @@ export async function breakdown() {
   const xstate = await bundle({
     stdin: { contents: `import { ${names.join(', ')} } from 'xstate';\nglobalThis.x = [${names.join(', ')}];`, resolveDir: root.pathname },
     format: 'iife',
-    plugins: [shortErrorsPlugin],
+    plugins: [xstatePlugin],
   });
   return {
     xstate: measure((await minify(xstate, TERSER)).code),

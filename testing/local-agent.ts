@@ -42,6 +42,11 @@ export interface LocalAgent {
    * valid on this agent until `expiresInMs` (default 60000) from now.
    */
   createSignedUrl(options?: SignedUrlOptions): string;
+  /**
+   * Refuses the next `count` WebSocket handshakes with HTTP 503, as an agent that is down does
+   * (the client sees its socket fail to open), then accepts again: an outage and a return.
+   */
+  refuseConnections(count: number): void;
   /** Replaces the script for connections made from now on (`undefined`: default conversation). */
   setScript(script: AgentScript | undefined): void;
   /** Closes every session (1001), then the server. Safe to call more than once. */
@@ -70,7 +75,11 @@ export async function createLocalAgent(options: LocalAgentOptions = {}): Promise
     response.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
     response.end('perfvoice local agent: connect with a WebSocket client (api_key and agent_id query parameters)\n');
   });
-  const wss = new WebSocketServer({ server });
+  let refusals = 0;
+  const wss = new WebSocketServer({
+    server,
+    verifyClient: (_info, done) => (refusals > 0 ? (refusals--, done(false, 503, 'agent unavailable')) : done(true)),
+  });
   let closing: Promise<void> | undefined;
   wss.on('connection', (socket, request) => {
     const session = accept(socket, request, sessionOptions, log);
@@ -96,6 +105,9 @@ export async function createLocalAgent(options: LocalAgentOptions = {}): Promise
     signedUrlEndpoint: `http://${urlHost}:${port}${SIGNED_URL_PATH}`,
     createSignedUrl: (signedOptions) => signer.sign(baseUrl, signedOptions),
     nextSession: (timeoutMs = 5000) => queue.next(timeoutMs),
+    refuseConnections: (count) => {
+      refusals = count;
+    },
     setScript: (next) => {
       script = next;
     },

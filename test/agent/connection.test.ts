@@ -130,6 +130,16 @@ describe('initiation', () => {
     await agent.close();
     expect(await client.closed).toEqual({ code: 1001, reason: 'local agent shutting down' });
   });
+
+  it('refuses the next handshakes with 503 when told to, then accepts again (an outage and a return)', async () => {
+    agent = await createLocalAgent({ greeting: false });
+    agent.refuseConnections(2);
+    for (let i = 0; i < 2; i++) await expect(connect(agent.url).opened).rejects.toThrow('Unexpected server response: 503');
+    expect(agent.sessions.size).toBe(0);
+    const client = connect(agent.url);
+    await client.waitForType('conversation_initiation_metadata');
+    client.close();
+  });
 });
 
 describe('protocol violations close with 1008', () => {

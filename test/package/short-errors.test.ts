@@ -2,7 +2,7 @@
 // changes, to its static opening words, whatever the message is made of.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { shortenErrors } from '../../build/short-errors-plugin.mjs';
+import { shortenErrors } from '../../build/short-errors.mjs';
 
 describe('shortenErrors', () => {
   it('keeps the opening words of plain, template and commented messages, and nothing else changes', () => {

@@ -8,8 +8,6 @@
  * to send event to actor"), enough to tell which check fired; the dynamic parts and the hints
  * go. npm users get xstate as a dependency, untouched.
  */
-import { readFile } from 'node:fs/promises';
-
 /** Index just past the expression that starts at `from` and ends at an unmatched `)`. */
 function argumentEnd(code, from) {
   const stack = [];
@@ -52,14 +50,3 @@ export function shortenErrors(code) {
   }
   return out + code.slice(at);
 }
-
-/** The esbuild plugin: applies {@link shortenErrors} to xstate's modules. */
-export const shortErrorsPlugin = {
-  name: 'short-xstate-errors',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]xstate[\\/]dist[\\/].*\.js$/ }, async ({ path }) => ({
-      contents: shortenErrors(await readFile(path, 'utf8')),
-      loader: 'js',
-    }));
-  },
-};
