@@ -19,6 +19,11 @@ export type PerfVoiceErrorCode =
    * could be opened in its place (one that can is used, and the session goes on).
    */
   | 'microphone_ended'
+  /**
+   * Not fatal: the audio output asked for cannot be used (the browser cannot choose one, or the
+   * device is gone); the system default plays.
+   */
+  | 'output_unavailable'
   /** The microphone or the audio graph could not be set up (other than a permission denial). */
   | 'audio_unavailable'
   /**

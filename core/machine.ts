@@ -212,6 +212,7 @@ export const sessionMachine = setup({
     setVolume: assign({ volume: ({ event }) => as<'SET_VOLUME'>(event).volume }),
     setInputDevice: assign({ inputDeviceId: ({ event }) => as<'SET_INPUT_DEVICE' | 'mic.switched'>(event).deviceId }),
     forwardInputDevice: sendTo('microphone', ({ event }) => ({ type: 'mic.device' as const, deviceId: as<'SET_INPUT_DEVICE'>(event).deviceId })),
+    reportUnrouted: report((_, event) => as<'audio.unrouted'>(event).error),
     // Not fatal: the session keeps the microphone it has.
     reportMicUnavailable: report((_, event) => as<'mic.unavailable'>(event).error),
     forwardVolume: sendTo('playback', ({ event }) => ({ type: 'playback.volume' as const, volume: as<'SET_VOLUME'>(event).volume })),
@@ -231,12 +232,13 @@ export const sessionMachine = setup({
   },
 }).createMachine({
   id: 'perfvoice',
-  context: ({ input }) => ({ ...input, audio: null, muted: false, volume: 1, inputDeviceId: input.options.inputDeviceId, ...fresh() }),
+  context: ({ input }) => ({ ...input, audio: null, muted: false, volume: 1, inputDeviceId: input.options.inputDeviceId, outputDeviceId: input.options.outputDeviceId, ...fresh() }),
   initial: 'disconnected',
   on: {
     SET_MUTED: { actions: 'setMuted' },
     SET_VOLUME: { actions: 'setVolume' },
     SET_INPUT_DEVICE: { actions: 'setInputDevice' },
+    SET_OUTPUT_DEVICE: { actions: assign({ outputDeviceId: ({ event }) => event.deviceId }) },
   },
   states: {
     disconnected: {
@@ -381,8 +383,9 @@ export const sessionMachine = setup({
         // Whether the AudioContext runs, beside the connection: a session can be connected while
         // the browser keeps its audio from starting, and must say so rather than sit silent.
         audio: {
-          invoke: { id: 'audioState', src: 'audioState', input: ({ context }) => ({ audio: context.audio }) },
-          on: { RESUME_AUDIO: { actions: 'resumeAudio' } },
+          invoke: { id: 'audioState', src: 'audioState', input: ({ context }) => ({ audio: context.audio, output: context.outputDeviceId }) },
+          // Not fatal: the system default plays instead.
+          on: { RESUME_AUDIO: { actions: 'resumeAudio' }, 'audio.unrouted': { actions: 'reportUnrouted' } },
           initial: 'starting',
           states: {
             starting: {

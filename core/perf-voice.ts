@@ -4,6 +4,7 @@
  */
 import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import { createMeters } from './audio/meters';
+import { canRoute, devices, route } from './audio/output';
 import { createUplink } from './uplink';
 import { audioBlocked, PerfVoiceError } from './errors';
 import { sessionMachine, type SessionEmitted } from './machine';
@@ -26,8 +27,6 @@ const EVENTS: readonly PerfVoiceEvent[] = [
 ];
 
 type Listener = (...args: never[]) => void;
-
-const devices = async (kind: MediaDeviceKind) => ((await navigator.mediaDevices?.enumerateDevices()) ?? []).filter((device) => device.kind === kind);
 
 /**
  * A real-time spoken conversation with a Perf voice agent.
@@ -275,6 +274,32 @@ export class PerfVoice {
   /** The audio outputs the browser offers, as `getInputDevices()` does for microphones. */
   getOutputDevices(): Promise<MediaDeviceInfo[]> {
     return devices('audiooutput');
+  }
+
+  /**
+   * Whether `setOutputDevice()` and `outputDeviceId` can choose where the agent plays: true in
+   * Chromium-based browsers (`AudioContext.setSinkId`), false in Firefox and Safari, which play
+   * through the system default.
+   */
+  get canSelectOutput(): boolean {
+    return canRoute();
+  }
+
+  /**
+   * Plays the agent through `deviceId` (from `getOutputDevices()`; undefined: the system default),
+   * at once mid-session, and in the sessions that follow. Resolves once the browser has switched;
+   * rejects with the browser's `NotFoundError` for a device it does not have (nothing changes
+   * then), and with a `PerfVoiceError` `output_unavailable` where `canSelectOutput` is false.
+   */
+  async setOutputDevice(deviceId?: string): Promise<void> {
+    if (!canRoute()) {
+      throw new PerfVoiceError('output_unavailable', 'This browser cannot choose the audio output (canSelectOutput is false): the system default plays.');
+    }
+    const { audio } = this.#actor.getSnapshot().context;
+    // The session's own context, switched here so that the caller awaits the browser's answer;
+    // the machine records the choice for the sessions to come.
+    if (audio) await route(audio, deviceId);
+    this.#actor.send({ type: 'SET_OUTPUT_DEVICE', deviceId: deviceId || undefined });
   }
 
   /** Microphone level now, 0..1 (dB scale: 0 at -60 dBFS, 1 at full scale); 0 when not capturing. */

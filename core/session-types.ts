@@ -22,6 +22,7 @@ export interface SessionOptions {
   chunkSize: number;
   connectTimeoutMs: number;
   inputDeviceId: string | undefined;
+  outputDeviceId: string | undefined;
   workletUrl: string | undefined;
   /** Where the socket runs (undefined: a Worker when one starts, else the page). */
   audioThread: AudioThread | undefined;
@@ -59,6 +60,8 @@ export interface SessionContext {
   volume: number;
   /** The microphone asked for (undefined: the system default); carries over between sessions. */
   inputDeviceId: string | undefined;
+  /** The audio output asked for (undefined: the system default); carries over between sessions. */
+  outputDeviceId: string | undefined;
   transcript: readonly TranscriptTurn[];
   /** The user's words so far in this turn (tentative transcript). */
   tentative: string;
@@ -85,6 +88,8 @@ export type SessionEvent =
   | { type: 'SET_MUTED'; muted: boolean }
   | { type: 'SET_VOLUME'; volume: number }
   | { type: 'SET_INPUT_DEVICE'; deviceId: string | undefined }
+  /** The output was switched (by the class, on the live context): recorded for the next sessions. */
+  | { type: 'SET_OUTPUT_DEVICE'; deviceId: string | undefined }
   | { type: 'RESUME_AUDIO' }
   /** A client message to send as is (the class checks the session is connected). */
   | { type: 'SEND'; data: string }

@@ -75,6 +75,12 @@ export interface PerfVoiceSettings {
   /** A microphone `deviceId` from `navigator.mediaDevices.enumerateDevices()`. Default: the system default. */
   inputDeviceId?: string;
   /**
+   * An audio output `deviceId` from `getOutputDevices()` to play the agent through, where
+   * `canSelectOutput` is true (Chromium); elsewhere, and when it cannot be used (it is gone),
+   * the system default plays and an `error` event with code `output_unavailable` says so.
+   */
+  outputDeviceId?: string;
+  /**
    * Where the page serves a copy of `perfvoice/worklets/processors.js` (the package's
    * `dist/worklets/processors.js`), e.g. `'/assets/perfvoice-processors.js'`. Needed only under a
    * Content-Security-Policy that allows neither `blob:` nor `data:` scripts (`script-src 'self'`):

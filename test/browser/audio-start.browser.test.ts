@@ -139,4 +139,22 @@ describe.skipIf(!ENGINE_AVAILABLE)(`audio suspended mid-session, in real ${ENGIN
     await t.page.evaluate(() => window.harness.voice.stop());
     await expectReleased(t.page);
   });
+
+  it('a context suspended while the page was hidden (a background tab) resumes on its own when the page is shown again', async () => {
+    const session = await t.connected();
+    session.sendAudio(tone(4), { sampleRate: 16000 });
+    await until(t.page, () => window.harness.voice.mode === 'speaking', 5000);
+    await t.page.evaluate(() => (window.harness.contexts.at(-1) as AudioContext).suspend());
+    await until(t.page, () => window.harness.voice.mode === 'listening', 2000);
+    // The tab coming back to the front: the event the engine fires, on a page that is visible.
+    const shownAt = await t.page.evaluate(() => {
+      if (document.visibilityState !== 'visible') throw new Error(`the page is ${document.visibilityState}`);
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+      return performance.now();
+    });
+    const speakingAt = (await until(t.page, () => window.harness.voice.mode === 'speaking' && window.harness.outputPeak() > 0.05 && performance.now(), 5000)) as number;
+    report(`page shown again → the held agent audio plays in ${(speakingAt - shownAt).toFixed(0)} ms, with no call to resumeAudio()`);
+    expect(await t.page.evaluate(() => window.harness.voice.getSnapshot().audioBlocked)).toBe(false);
+    expect(await audioErrors(t.page)).toHaveLength(0);
+  });
 });

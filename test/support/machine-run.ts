@@ -16,6 +16,7 @@ export const options: SessionOptions = {
   chunkSize: 2048,
   connectTimeoutMs: 15000,
   inputDeviceId: undefined,
+  outputDeviceId: undefined,
   workletUrl: undefined,
   audioThread: undefined,
   workerUrl: undefined,
