@@ -23,13 +23,14 @@ function rendererMiB(): number {
 /**
  * Interruption → silence bounds per engine (ms from the interruption frame's arrival to a silent
  * 32-sample analyser). Chromium's flush reaches the output within a render quantum or two.
- * Firefox renders in larger, less regular blocks (PulseAudio callbacks), measured 5-33 ms here.
+ * Firefox renders in larger, less regular blocks (PulseAudio callbacks), measured 5-33 ms here;
+ * after a 10-minute flood on a loaded 2-core machine, once 127 ms.
  * WebKit measured 12-25 ms, but its own first flush of a session can take 180-460 ms even with no
  * SDK at all (a bare worklet; see the bench), and the flood test's flush is its session's first.
  */
 const BOUND = {
   chromium: { medianMs: 30, floodMs: 50 },
-  firefox: { medianMs: 60, floodMs: 120 },
+  firefox: { medianMs: 60, floodMs: 250 },
   webkit: { medianMs: 60, floodMs: 500 },
 }[ENGINE];
 
