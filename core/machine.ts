@@ -258,6 +258,7 @@ export const sessionMachine = setup({
           deviceId: context.inputDeviceId,
           workletUrl: context.options.workletUrl,
           muted: context.muted,
+          guard: context.options.echoGuard,
           meters: context.meters,
           uplink: context.uplink,
         }),

@@ -79,6 +79,7 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     maxTranscriptTurns = 1000,
     maxTurnChars = 10000,
     reconnect,
+    echoGuard = true,
   } = options ?? fail('options are required ({ apiKey, agentId }).');
   if (signedUrl === undefined) {
     if (typeof apiKey !== 'string' || !apiKey) fail('apiKey is required (your project API key, pk_live_...), or a signedUrl from your server.');
@@ -120,6 +121,7 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     maxTranscriptTurns,
     maxTurnChars,
     reconnect: retry || null,
+    echoGuard: !!echoGuard,
     setup: setupFrame(options),
   };
 }

@@ -31,6 +31,8 @@ export interface SessionOptions {
   clientToolTimeoutMs: number;
   /** How long a server that pings may send nothing before the session ends (0: no limit). */
   inactivityTimeoutMs: number;
+  /** Whether the capture holds back the agent's own voice heard again by the microphone. */
+  echoGuard: boolean;
   /** Lost connections are replaced this many times, the first after `backoffMs` (null: never). */
   reconnect: { attempts: number; backoffMs: number } | null;
   /** Transcript turns kept (the oldest are dropped). */

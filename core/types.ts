@@ -138,6 +138,14 @@ export interface PerfVoiceSettings {
    */
   reconnect?: boolean | ReconnectOptions;
   /**
+   * Holds back the agent's own voice when the microphone hears it again from the speakers (which
+   * the browser's echo canceller does not always remove): while the agent plays, microphone audio
+   * that is only that echo is sent as silence, so the agent does not interrupt itself; the user
+   * speaking over it is louder than any echo, and passes. Default true; false sends the microphone
+   * as is (the browser's echo cancellation still applies).
+   */
+  echoGuard?: boolean;
+  /**
    * Turns the state's `transcript` keeps; older ones are dropped, oldest first. Default 1000: with
    * `maxTurnChars`, at most 10 M characters (20 MB in the worst case of UTF-16 text), however long
    * the session or whatever the server sends. The `transcript` event still reports every turn.

@@ -33,6 +33,8 @@ export interface MicrophoneInput {
   deviceId: string | undefined;
   workletUrl: string | undefined;
   muted: boolean;
+  /** Hold back the agent's voice heard again by the microphone (see audio/dsp/echo.ts). */
+  guard: boolean;
   meters: Meters;
   uplink: Uplink;
 }
@@ -120,7 +122,7 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
       if (!live) return release(media);
       await loadWorklets(audio, input.workletUrl);
       if (!live) return release(media);
-      const options: CaptureOptions = { chunkSize: input.chunkSize, muted: input.muted };
+      const options: CaptureOptions = { chunkSize: input.chunkSize, muted: input.muted, guard: input.guard };
       const capture = (node = new AudioWorkletNode(audio, CAPTURE_PROCESSOR, {
         numberOfInputs: 1,
         numberOfOutputs: 1,

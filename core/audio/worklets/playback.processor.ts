@@ -11,6 +11,7 @@
 import { Resampler } from '../dsp/resampler';
 import { decodeBase64, pcm16LEToInt16, ulawToPcm16 } from '../dsp/pcm';
 import { Jitter, type JitterStats } from '../dsp/jitter';
+import { played, rms } from '../dsp/echo';
 import { processor } from './processor';
 
 /** `processorOptions` of the playback node. */
@@ -144,5 +145,7 @@ export const PlaybackProcessor = processor<PlaybackOptions>((port, { rate, ulaw,
     if (jitter.changed()) report('stats', jitter.stats);
     out.set(line.subarray(0, length));
     line.copyWithin(0, length);
+    // For the echo guard, in the capture processor of the same context.
+    played[(currentFrame >> 7) & 127] = rms(out);
   };
 });

@@ -1,6 +1,7 @@
 // The AudioWorkletGlobalScope, which TypeScript's DOM library does not describe.
 declare const sampleRate: number;
 declare const currentTime: number;
+declare const currentFrame: number;
 declare abstract class AudioWorkletProcessor {
   readonly port: MessagePort;
   constructor(options?: unknown);

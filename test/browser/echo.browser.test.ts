@@ -1,0 +1,149 @@
+// The echo guard in a real browser, over a simulated acoustic loop: the page's microphone is the
+// agent's own playback, delayed (120 ms), low-passed (3 kHz) and attenuated (×0.3) as laptop
+// speakers and a microphone would return it, plus the user's real speech when the test says so.
+// The local agent's voice detector (the one its default conversation barges in with) listens to
+// what the SDK sends: every turn it detects while the agent talks is a barge-in.
+import { describe, expect, it } from 'vitest';
+import { loadBundledGreeting } from '../../testing/greeting';
+import { EnergyVad } from '../../testing/vad';
+import type { AgentSession } from '../../testing';
+import { ENGINE_AVAILABLE, ENGINE_LABEL, speechFile } from './support/browser';
+import { createVoice, start, until } from './support/scenario';
+import { browserSuite, report, sleep } from './support/suite';
+
+declare global {
+  interface Window {
+    /** Plays the user's speech into the simulated microphone. */
+    say?: () => void;
+  }
+}
+
+/** The first words of the user's sentence (1.5 s) at 16 kHz: every third sample of the 48 kHz file. */
+function userSpeech(): number[] {
+  const { samples } = speechFile();
+  const out: number[] = [];
+  for (let i = 0; i < 48000 * 1.5; i += 3) out.push(samples[i]);
+  return out;
+}
+
+/** Installs the loop in the page: getUserMedia answers with the simulated microphone. */
+function installLoop(speech: number[]) {
+  const h = window.harness;
+  const connect = AudioNode.prototype.connect as (this: AudioNode, target: AudioNode) => AudioNode;
+  let input: GainNode | undefined;
+  // Whatever the SDK plays (connected to the speakers) is heard again by the microphone.
+  AudioNode.prototype.connect = function (this: AudioNode, target: AudioNode, ...rest: unknown[]) {
+    const result = (connect as (...a: unknown[]) => AudioNode).call(this, target, ...rest);
+    if (input && target instanceof AudioDestinationNode && this.context === input.context) connect.call(this, input);
+    return result;
+  } as typeof AudioNode.prototype.connect;
+  MediaDevices.prototype.getUserMedia = async function () {
+    const context = h.contexts.at(-1) as AudioContext;
+    input = context.createGain();
+    const delay = context.createDelay(1);
+    delay.delayTime.value = 0.12;
+    const room = context.createBiquadFilter();
+    room.frequency.value = 3000;
+    const level = context.createGain();
+    level.gain.value = 0.3;
+    const microphone = context.createMediaStreamDestination();
+    connect.call(connect.call(connect.call(connect.call(input, delay), room), level), microphone);
+    const buffer = context.createBuffer(1, speech.length, 16000);
+    buffer.getChannelData(0).set(Float32Array.from(speech, (s) => s / 32768));
+    window.say = () => {
+      const source = context.createBufferSource();
+      source.buffer = buffer;
+      connect.call(source, microphone);
+      source.start();
+    };
+    h.tracks.push(...microphone.stream.getTracks());
+    return microphone.stream;
+  };
+}
+
+describe.skipIf(!ENGINE_AVAILABLE)(`echo guard over a simulated acoustic loop, in real ${ENGINE_LABEL}`, () => {
+  const t = browserSuite({ script: () => {} });
+  const greeting = loadBundledGreeting();
+  const agentTurn = (seconds: number) => greeting.samples.subarray(0, Math.round(seconds * greeting.sampleRate));
+
+  /** A connected session over the loop, and the barge-ins the agent's voice detector finds upstream. */
+  async function looped(options: Record<string, unknown> = {}) {
+    await t.open();
+    await t.page.evaluate(() => window.harness.voice.stop());
+    await t.page.evaluate(installLoop, userSpeech());
+    await createVoice(t.page, t.agent.url, options);
+    const started = start(t.page);
+    const session = await t.agent.nextSession();
+    session.sendMetadata();
+    expect(await started).toEqual({ ok: true });
+    const vad = new EnergyVad(16000);
+    const bargeIns: number[] = [];
+    let speaking = false;
+    session.onAudio(({ samples }) => {
+      for (const event of vad.push(samples)) {
+        speaking = event.type === 'speech-start';
+        if (speaking) bargeIns.push(Date.now());
+      }
+    });
+    return { session, bargeIns, speaking: () => speaking };
+  }
+
+  /** Plays `seconds` of agent speech and waits until it has played out and its echo died away. */
+  async function agentSpeaks(session: AgentSession, seconds: number) {
+    session.sendAudio(agentTurn(seconds), { sampleRate: greeting.sampleRate });
+    await until(t.page, () => window.harness.voice.mode === 'speaking', 5000);
+    await until(t.page, () => window.harness.voice.mode === 'listening', seconds * 1000 + 5000);
+    // The echo path's delay and the detector's 100 ms onset, then its 700 ms hangover: an echo
+    // heard as a turn has ended before the next agent turn.
+    await sleep(1200);
+  }
+
+  it('without the guard the loop is real: the agent hears itself', async () => {
+    const { session, bargeIns } = await looped({ echoGuard: false });
+    let turns = 0;
+    for (let turn = 0; turn < 5; turn++) {
+      const before = bargeIns.length;
+      await agentSpeaks(session, 1.5);
+      if (bargeIns.length > before) turns++;
+    }
+    report(`echo guard off: ${turns} of 5 agent turns heard as a barge-in`);
+    expect(turns).toBeGreaterThanOrEqual(4);
+  }, 60000);
+
+  it('with the guard: no agent turn is heard as a barge-in (20 turns), and the user speaking over the agent is (20 of 20)', async () => {
+    const { session, bargeIns, speaking } = await looped();
+    let falseTurns = 0;
+    for (let turn = 0; turn < 20; turn++) {
+      const before = bargeIns.length;
+      await agentSpeaks(session, 1.5);
+      if (bargeIns.length > before) falseTurns++;
+    }
+    let heard = 0;
+    const delays: number[] = [];
+    for (let turn = 0; turn < 20; turn++) {
+      const { eventIds } = session.sendAudio(agentTurn(3), { sampleRate: greeting.sampleRate });
+      await until(t.page, () => window.harness.voice.mode === 'speaking', 5000);
+      await sleep(600);
+      const before = bargeIns.length;
+      const saidAt = Date.now();
+      await t.page.evaluate(() => window.say!());
+      for (let waited = 0; waited < 1500 && bargeIns.length === before; waited += 20) await sleep(20);
+      if (bargeIns.length > before) {
+        heard++;
+        delays.push(bargeIns[before] - saidAt);
+      }
+      // The agent stops as the real one would, and the user's turn ends before the next.
+      session.sendInterruption(Math.max(...eventIds) + 1);
+      await sleep(1500);
+      for (let waited = 0; waited < 5000 && speaking(); waited += 50) await sleep(50);
+      await sleep(300);
+    }
+    delays.sort((a, b) => a - b);
+    report(
+      `echo guard on: ${falseTurns} of 20 agent turns heard as a barge-in; the user over the agent heard ${heard} of 20 ` +
+        `(detected ${delays[0]}–${delays.at(-1)} ms after they started, median ${delays[delays.length >> 1]})`,
+    );
+    expect(falseTurns).toBe(0);
+    expect(heard).toBe(20);
+  }, 240000);
+});
