@@ -98,6 +98,18 @@ describe.skipIf(!ENGINE_AVAILABLE)(`echo guard over a simulated acoustic loop, i
     await sleep(1200);
   }
 
+  it("asks for the engine's strongest echo cancellation: of all the page's audio where the engine lists it", async () => {
+    await t.connected();
+    const { listed, setting } = await t.page.evaluate(() => {
+      const track = window.harness.tracks[0] as MediaStreamTrack;
+      const listed = (track.getCapabilities?.().echoCancellation as unknown[] | undefined) ?? [];
+      return { listed: JSON.stringify(listed), setting: track.getSettings().echoCancellation as unknown };
+    });
+    report(`echo cancellation: the engine lists ${listed}, the microphone runs with ${JSON.stringify(setting)}`);
+    if (listed.includes('"all"')) await until(t.page, () => window.harness.tracks[0].getSettings().echoCancellation === ('all' as never), 3000);
+    else expect(setting).not.toBe(false);
+  });
+
   it('without the guard the loop is real: the agent hears itself', async () => {
     const { session, bargeIns } = await looped({ echoGuard: false });
     let turns = 0;
