@@ -51,28 +51,20 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
     const devices = navigator.mediaDevices;
 
     // Browser errors keep their name; an empty or vague message gets one that says what to do.
-    const open = (id: string | undefined) => {
-      const audio: MediaTrackConstraints = {
-        echoCancellation: true,
-        noiseSuppression: true,
-        autoGainControl: true,
-        channelCount: 1,
-        ...(id ? { deviceId: { exact: id } } : {}),
-      };
-      return devices.getUserMedia({ audio }).then(
-        (media) => {
-          // Where the engine can cancel the echo of all the page's audio (Web Audio included, not
-          // only other tabs' and calls'), ask for it: the agent's voice is Web Audio.
-          const [track] = media.getAudioTracks();
-          if ((track?.getCapabilities?.().echoCancellation as unknown[] | undefined)?.includes('all'))
-            track.applyConstraints({ ...audio, echoCancellation: 'all' as never }).catch(() => {});
-          return media;
-        },
-        (error: Error) => {
+    const open = (id: string | undefined) =>
+      devices
+        .getUserMedia({
+          audio: {
+            echoCancellation: true,
+            noiseSuppression: true,
+            autoGainControl: true,
+            channelCount: 1,
+            ...(id ? { deviceId: { exact: id } } : {}),
+          },
+        })
+        .catch((error: Error) => {
           throw readable(error);
-        },
-      );
-    };
+        });
     const release = (media?: MediaStream) =>
       media?.getTracks().forEach((track) => {
         track.onended = null;
