@@ -55,7 +55,9 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
       devices
         .getUserMedia({
           audio: {
-            echoCancellation: true,
+            // The echo of all the page's audio (the agent's voice is Web Audio), not only other tabs'
+            // and calls', where the engine can; engines that only know true/false read it as true.
+            echoCancellation: 'all' as never,
             noiseSuppression: true,
             autoGainControl: true,
             channelCount: 1,

@@ -33,6 +33,7 @@ function setup() {
   reports = [];
   phase = 0;
   scope.currentTime = 0;
+  scope.currentFrame = 0;
   const processor = new Playback({ processorOptions: { rate: RATE, ulaw: false, maxSeconds: 120 } });
   const port = (processor as unknown as { port: { onmessage: (event: { data: unknown }) => void } }).port;
   // The page hands the processor the relay's port; audio and flushes come on it.
@@ -48,6 +49,7 @@ function setup() {
         processor.process([], [[out]]);
         output.push(...out);
         scope.currentTime = (scope.currentTime as number) + BLOCK / CONTEXT_RATE;
+        scope.currentFrame = (scope.currentFrame as number) + BLOCK;
       }
     },
     output,

@@ -41,10 +41,8 @@ export const CaptureProcessor = processor<CaptureOptions>((port, { chunkSize, mu
     if (echo) {
       // Ramped across the block from the last gain to the new one: no click where the guard acts.
       const next = echo(channel, currentFrame >> 7);
-      if (next < 1 || gain < 1) {
-        for (let i = 0; i < channel.length; i++) scaled[i] = channel[i] * (gain + ((next - gain) * i) / channel.length);
-        block = scaled.subarray(0, channel.length);
-      }
+      for (let i = 0; i < 128; i++) scaled[i] = channel[i] * (gain + ((next - gain) * i) / 128);
+      block = scaled;
       gain = next;
     }
     const count = resampler.process(block, resampled);

@@ -146,6 +146,6 @@ export const PlaybackProcessor = processor<PlaybackOptions>((port, { rate, ulaw,
     out.set(line.subarray(0, length));
     line.copyWithin(0, length);
     // For the echo guard, in the capture processor of the same context.
-    played[(currentFrame >> 7) & 127] = rms(out);
+    played[(currentFrame >> 7) & (played.length - 1)] = rms(out);
   };
 });
