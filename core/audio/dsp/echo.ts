@@ -10,8 +10,8 @@
  * loudness with what was played at every delay up to ~680 ms (48 kHz: a Bluetooth speaker alone
  * can take 300, and WebKit's loop from playback to capture ~380), which finds the echo path's
  * delay, and takes how loud the echo comes back from the regression slope at that delay, learnt
- * while only the echo is heard. A block passes when it is clearly louder than the echo could be (the user speaking
- * over the agent), or when the agent has been silent all along the echo path.
+ * while only the echo is heard. A block passes when it is clearly louder than the echo could be
+ * (the user speaking over the agent), or when the agent has been silent all along the echo path.
  */
 
 /** Delays tried, in 128-frame blocks (a power of two: indexes wrap with a mask). */
@@ -20,7 +20,7 @@ const LAGS = 256;
 const KEEP = 0.995;
 /** Correlation above which a delay is taken as the echo path's, and its slope learnt. */
 const SURE = 0.8;
-/** How much a path's echo level is kept each block (a time constant of ~3 300 blocks, 9 s at 48 kHz). */
+/** How much a path's echo level is kept each block of echo alone that finds another (a time constant of ~9 s of it). */
 const FORGET = 0.9997;
 /** How much louder than the expected echo (amplitude) a block must be to count as the user. */
 const MARGIN = 2.5;
@@ -54,8 +54,9 @@ export function echoGuard(): (block: Float32Array, at: number) => number {
   const sxy = new Float32Array(LAGS);
   /**
    * Per delay, how loud the echo came back (over what was played) when that delay was last the echo
-   * path's: kept while the user talks over the echo (which hides the correlation), and for a few
-   * seconds, since an engine's path can move (WebKit's between ~250 and ~370 ms from turn to turn).
+   * path's: kept while the user talks over the echo (which hides the correlation), and until some
+   * seconds of echo find the path elsewhere, since an engine's path can move (WebKit's between ~250
+   * and ~370 ms from turn to turn).
    */
   const paths = new Float32Array(LAGS);
   /** No path found yet: cautious, an echo as loud as the loudest block played. */
