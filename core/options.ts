@@ -79,7 +79,7 @@ export function resolveOptions(options: PerfVoiceOptions): SessionOptions {
     maxTranscriptTurns = 1000,
     maxTurnChars = 10000,
     reconnect,
-    echoGuard = true,
+    echoGuard = false,
   } = options ?? fail('options are required ({ apiKey, agentId }).');
   if (signedUrl === undefined) {
     if (typeof apiKey !== 'string' || !apiKey) fail('apiKey is required (your project API key, pk_live_...), or a signedUrl from your server.');

@@ -141,8 +141,10 @@ export interface PerfVoiceSettings {
    * Holds back the agent's own voice when the microphone hears it again from the speakers (which
    * the browser's echo canceller does not always remove): while the agent plays, microphone audio
    * that is only that echo is sent as silence, so the agent does not interrupt itself; the user
-   * speaking over it is louder than any echo, and passes. Default true; false sends the microphone
-   * as is (the browser's echo cancellation still applies).
+   * speaking over it is louder than any echo, and passes. Default false (the microphone as the
+   * browser's echo canceller leaves it): turn it on for users on speakers; with no echo at all
+   * (headphones) it can now and then learn an echo path from the user's own voice and hold back
+   * their barge-in.
    */
   echoGuard?: boolean;
   /**

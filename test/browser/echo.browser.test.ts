@@ -129,7 +129,7 @@ describe.skipIf(!ENGINE_AVAILABLE)(`echo guard over a simulated acoustic loop, i
   }, 60000);
 
   it('with the guard: agent turns are not heard as barge-ins (goal 0 of 20), the user speaking over the agent is (goal 20 of 20)', async () => {
-    const { session, bargeIns, speaking } = await looped();
+    const { session, bargeIns, speaking } = await looped({ echoGuard: true });
     let falseTurns = 0;
     for (let turn = 0; turn < 20; turn++) {
       const before = bargeIns.length;

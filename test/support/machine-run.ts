@@ -27,7 +27,7 @@ export const options: SessionOptions = {
   maxTranscriptTurns: 1000,
   maxTurnChars: 10000,
   reconnect: null,
-  echoGuard: true,
+  echoGuard: false,
   setup: null,
 };
 
