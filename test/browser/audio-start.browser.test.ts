@@ -88,11 +88,12 @@ describe.skipIf(!ENGINE_AVAILABLE || ENGINE !== 'firefox')('no audio output devi
 describe.skipIf(!ENGINE_AVAILABLE || ENGINE !== 'firefox')('an autoplay policy that blocks Web Audio (Firefox only: its media.autoplay.block-webaudio pref)', () => {
   const t = browserSuite({}, { firefoxPrefs: { 'media.autoplay.default': 1, 'media.autoplay.block-webaudio': true } });
 
-  // Firefox now and then lets this page's audio run with no gesture at all, in full runs of the
-  // suite (2 of 3 here, never in runs of this file alone). Reading the page only through its
-  // console until the click (the driver's page scripts count as gestures) did not change that;
-  // the page's console lines are printed on failure. Rerun up to twice; the log marks a rerun.
-  it('a session started on page load, with no gesture: blocked until a real click calls resumeAudio(), then audio both ways', { retry: 2 }, async () => {
+  // Firefox lets a page that captures the microphone play without a gesture (its autoplay rule for
+  // pages with camera or microphone access): the context it blocked at load then starts on its
+  // own, about a second or two after the microphone opens, in some runs and not others. Both are
+  // the session's business: audio_blocked said at once, and audioBlocked cleared whichever way
+  // the audio starts. The click path itself is proven by the first test of this file.
+  it('a session started on page load, with no gesture: audio_blocked at once, then audio both ways once a real click (or Firefox itself, as the page captures the microphone) starts it', async () => {
     // The page starts the session itself as it loads: nothing the driver runs comes first (a
     // driver's script counts as a user gesture, which would lift the policy).
     t.page = await t.rig.visit(`${t.rig.origin}/test/browser/pages/autostart.html?ws=${encodeURIComponent(t.agent.url)}`);
@@ -101,15 +102,20 @@ describe.skipIf(!ENGINE_AVAILABLE || ENGINE !== 'firefox')('an autoplay policy t
     // Until the click the test reads the page through its console only: this driver's page scripts
     // count as a user gesture (Puppeteer's WebDriver BiDi evaluate sets userActivation).
     // Firefox says at once that audio needs a gesture (getAutoplayPolicy); the 2 s check would too.
-    await session.waitFor(() => t.lines.includes('log: state connected audioBlocked'), 8000, 'connected with audio blocked').catch(() => {});
-    expect(t.lines.filter((line) => line.startsWith('log: '))).toContain('log: state connected audioBlocked');
-    expect(t.lines.filter((line) => line === 'log: error audio_blocked')).toHaveLength(1);
+    const states = () => t.lines.filter((line) => line.startsWith('log: state '));
+    await session.waitFor(() => states().some((line) => line.endsWith(' connected') || line.endsWith(' connected audioBlocked')), 8000, 'connected').catch(() => {});
+    const log = t.lines.join('\n');
+    expect(states()[0], log).toBe('log: state connecting');
+    expect(states()[1], log).toBe('log: state connecting audioBlocked');
+    expect(t.lines.filter((line) => line === 'log: error audio_blocked'), log).toHaveLength(1);
+    const byItself = !states().at(-1)!.endsWith('audioBlocked');
     const before = session.audioChunks.length;
     await t.page.click('#resume');
     expect(await until(t.page, () => (window as unknown as { resumed?: unknown }).resumed, 5000)).toEqual({ ok: true });
+    expect(await t.page.evaluate(() => window.harness.voice.getSnapshot().audioBlocked)).toBe(false);
     await session.waitForAudio(before * 2048 + 16000, 10000);
     await until(t.page, () => window.harness.outputPeak() > 0.05, 10000);
-    report('block-webaudio: blocked on load, resumed by a click: audio both ways, same socket');
+    report(`block-webaudio: blocked on load; started by ${byItself ? 'Firefox itself once the page captured the microphone' : 'a real click'}: audio both ways, same socket`);
     expect(await sockets(t.page)).toEqual([{ thread: 'worker', readyState: 1 }]);
   });
 });
