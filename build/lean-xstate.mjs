@@ -5,8 +5,8 @@
  * A bundler keeps every method of a class it keeps, used or not. The session machine is built
  * once and driven only through `send`, `subscribe`, `on` and `getSnapshot`; persistence
  * (`getPersistedSnapshot`, `restoreSnapshot`), serialisation (`toJSON`, `definition`), `provide`,
- * `select`, the observable interop and the machine-wide event list are never reached from the
- * script tag. npm users get xstate as a dependency, untouched; `test/package/lean-xstate.test.ts`
+ * `select`, `microstep`, the observable interop, the devtools hook (never passed) and the event
+ * lists are never reached from the script tag. npm users get xstate as a dependency, untouched; `test/package/lean-xstate.test.ts`
  * checks that each member named here is found (a new xstate release that renames one fails the
  * test rather than silently keeping it) and that the file still runs a session.
  */
@@ -20,10 +20,13 @@ export const DROPPED = [
   ['StateMachine', '  resolveState(config) {'],
   ['StateMachine', '  getPersistedSnapshot(snapshot, options) {'],
   ['StateMachine', '  restoreSnapshot(snapshot, _actorScope) {'],
+  ['StateMachine', '  microstep(snapshot, event, actorScope) {'],
+  ['StateMachine', '  get ownEvents() {'],
   ['raise', '  toJSON() {'],
   ['raise', '  getPersistedSnapshot(options) {'],
   ['raise', '  [symbolObservable]() {'],
   ['raise', '  select(selector, equalityFn = Object.is) {'],
+  ['raise', '  attachDevTools() {'],
 ];
 
 /** Statements that only feed the dropped members. */
@@ -31,6 +34,7 @@ const LINES = [
   ['StateMachine', '    this.getPersistedSnapshot = this.getPersistedSnapshot.bind(this);\n'],
   ['StateMachine', '    this.restoreSnapshot = this.restoreSnapshot.bind(this);\n'],
   ['StateMachine', '    this.events = this.root.events;\n'],
+  ['raise', '    if (this.options.devTools) {\n      this.attachDevTools();\n    }\n'],
 ];
 
 /** Which DROPPED/LINES entries apply to a dist file, by its name (`StateMachine-….esm.js`). */

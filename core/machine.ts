@@ -3,23 +3,27 @@
  * every way out of a session (stop(), server close, network drop, mic loss, timeout) tears down
  * the same way: leaving the state stops the actor, and the actor's cleanup releases the resource.
  *
- *   disconnected ─START─▶ session (AudioContext, microphone: replaced, make before break, when it
- *                         ends, on a new system default, or on SET_INPUT_DEVICE), two regions side by side:
+ *   disconnected ─START─▶ session (AudioContext), two regions side by side:
  *                           ├─ connection
  *                           │    ├─ microphone            waiting for the mic and the worklets
  *                           │    ├─ reconnecting          (`reconnect` option) a lost connection's
  *                           │    │                        replacement waits its backoff
  *                           │    └─ online (socket)
  *                           │         ├─ connecting       socket opening, waiting for initiation metadata
- *                           │         └─ connected (playback)
- *                           │              ├─ listening
- *                           │              ├─ agentSpeaking   playback worklet reports audio playing
- *                           │              └─ interrupted     playback flushed, stale audio dropped
- *                           └─ audio (audio-state watcher)
- *                                ├─ starting     the AudioContext is not running yet
- *                                ├─ running      (suspended again: back to starting)
- *                                └─ blocked      it did not start (autoplay policy, no output device):
- *                                                resumeAudio() from a click resumes it
+ *                           │         └─ connected (tools)
+ *                           │              └─ playing (playback; again on a new AudioContext)
+ *                           │                   ├─ listening
+ *                           │                   ├─ agentSpeaking   playback worklet reports audio playing
+ *                           │                   └─ interrupted     playback flushed, stale audio dropped
+ *                           └─ audio
+ *                                └─ context (audio-state watcher; microphone: replaced, make before
+ *                                     │      break, when it ends, on a new system default, or on
+ *                                     │      SET_INPUT_DEVICE; entered again on a new AudioContext
+ *                                     │      when the clock of this one stays frozen)
+ *                                     ├─ starting     the AudioContext is not running yet
+ *                                     ├─ running      (suspended again: back to starting)
+ *                                     └─ blocked      it did not start (autoplay policy, no output
+ *                                                     device): resumeAudio() from a click resumes it
  */
 import { assign, createMachine, emit, sendTo, type setup as xstateSetup } from 'xstate';
 import { audioStateActor } from './actors/audio-state';
@@ -56,7 +60,8 @@ export const sessionMachine = setup({
   actions: {
     ...conversationActions,
     // The AudioContext is the one resource shared by two actors (microphone and playback), so the
-    // `session` state holds it in context: opened on entry, closed on exit, whatever the way out.
+    // `session` state holds it in context: opened on entry, closed on exit, whatever the way out,
+    // and replaced (closed, then another opened) when its clock stays frozen.
     openAudio: assign({ audio: () => openAudioContext() }),
     closeAudio: assign(({ context }) => {
       closeAudioContext(context.audio);
@@ -127,20 +132,6 @@ export const sessionMachine = setup({
       entry: 'openAudio',
       exit: 'closeAudio',
       type: 'parallel',
-      invoke: {
-        id: 'microphone',
-        src: 'microphone',
-        input: ({ context }) => ({
-          audio: context.audio,
-          chunkSize: context.options.chunkSize,
-          deviceId: context.inputDeviceId,
-          workletUrl: context.options.workletUrl,
-          muted: context.muted,
-          guard: context.options.echoGuard,
-          meters: context.meters,
-          uplink: context.uplink,
-        }),
-      },
       on: {
         STOP: { target: 'disconnected', actions: 'stopped' },
         'mic.failed': { target: 'disconnected', actions: 'audioFailed' },
@@ -202,25 +193,11 @@ export const sessionMachine = setup({
                   tags: 'connected',
                   // Audio leaves only from here: nothing is sent before the initiation metadata.
                   entry: 'openUplink',
-                  invoke: [
-                    {
-                      id: 'tools',
-                      src: 'tools',
-                      input: ({ context: { options } }) => ({ tools: options.clientTools, timeoutMs: options.clientToolTimeoutMs }),
-                    },
-                    {
-                    id: 'playback',
-                    src: 'playback',
-                    input: ({ context }) => ({
-                      audio: context.audio,
-                      format: context.outputFormat,
-                      volume: context.volume,
-                      meters: context.meters,
-                      uplink: context.uplink,
-                      workletUrl: context.options.workletUrl,
-                    }),
-                    },
-                  ],
+                  invoke: {
+                    id: 'tools',
+                    src: 'tools',
+                    input: ({ context: { options } }) => ({ tools: options.clientTools, timeoutMs: options.clientToolTimeoutMs }),
+                  },
                   on: {
                     // Only fresh audio reaches the page: the relay drops that of interrupted responses.
                     'server.audio': { actions: 'enqueueAudio' },
@@ -229,7 +206,6 @@ export const sessionMachine = setup({
                     'tool.result': { actions: 'toolResult' },
                     SEND: { actions: 'send' },
                     FEEDBACK: { guard: 'canFeedback', actions: 'feedback' },
-                    'server.interruption': { target: '.interrupted', actions: 'interrupt' },
                     'server.agentResponse': { actions: 'agentResponse' },
                     'server.agentCorrection': { actions: 'agentCorrection' },
                     'server.userTranscript': { actions: 'userTranscript' },
@@ -237,20 +213,43 @@ export const sessionMachine = setup({
                     'playback.failed': { target: '#perfvoice.disconnected', actions: 'audioFailed' },
                     SET_VOLUME: { actions: ['setVolume', 'forwardVolume'] },
                   },
-                  initial: 'listening',
+                  initial: 'playing',
                   states: {
-                    listening: {
-                      on: { 'playback.started': 'agentSpeaking' },
-                    },
-                    agentSpeaking: {
-                      tags: 'speaking',
-                      on: { 'playback.drained': 'listening' },
-                    },
-                    interrupted: {
-                      tags: 'interrupted',
+                    // Playback lives on the AudioContext: on a new one, a new worklet (what was queued is gone with the old).
+                    playing: {
+                      invoke: {
+                        id: 'playback',
+                        src: 'playback',
+                        input: ({ context }) => ({
+                          audio: context.audio,
+                          format: context.outputFormat,
+                          volume: context.volume,
+                          meters: context.meters,
+                          uplink: context.uplink,
+                          workletUrl: context.options.workletUrl,
+                        }),
+                      },
                       on: {
-                        'playback.started': 'agentSpeaking',
-                        'server.userTranscript': { target: 'listening', actions: 'userTranscript' },
+                        // Here, not on `connected`: from there the transition would leave and re-enter `playing` (its domain).
+                        'server.interruption': { target: '.interrupted', actions: 'interrupt' },
+                        'audio.frozen': { target: 'playing', reenter: true },
+                      },
+                      initial: 'listening',
+                      states: {
+                        listening: {
+                          on: { 'playback.started': 'agentSpeaking' },
+                        },
+                        agentSpeaking: {
+                          tags: 'speaking',
+                          on: { 'playback.drained': 'listening' },
+                        },
+                        interrupted: {
+                          tags: 'interrupted',
+                          on: {
+                            'playback.started': 'agentSpeaking',
+                            'server.userTranscript': { target: 'listening', actions: 'userTranscript' },
+                          },
+                        },
                       },
                     },
                   },
@@ -262,22 +261,51 @@ export const sessionMachine = setup({
         // Whether the AudioContext runs, beside the connection: a session can be connected while
         // the browser keeps its audio from starting, and must say so rather than sit silent.
         audio: {
-          invoke: { id: 'audioState', src: 'audioState', input: ({ context }) => ({ audio: context.audio, output: context.outputDeviceId }) },
-          // Not fatal: the system default plays instead.
-          on: { RESUME_AUDIO: { actions: 'resumeAudio' }, 'audio.unrouted': { actions: 'reportUnrouted' } },
-          initial: 'starting',
+          initial: 'context',
           states: {
-            starting: {
-              after: { audioStart: 'blocked' },
-              on: { 'audio.running': 'running', 'audio.blocked': 'blocked' },
-            },
-            // A context that stops running (the engine or the OS suspended it) must start again;
-            // meanwhile nothing is audible, so the agent is not `speaking`.
-            running: { tags: 'audible', on: { 'audio.suspended': 'starting' } },
-            blocked: {
-              tags: 'audioBlocked',
-              entry: 'reportBlocked',
-              on: { 'audio.running': 'running' },
+            // As long as one AudioContext: the actors that live on it (the microphone here, playback
+            // under `connected`) start again on a new one when its clock stays frozen while it runs.
+            context: {
+              invoke: [
+                {
+                  id: 'microphone',
+                  src: 'microphone',
+                  input: ({ context }) => ({
+                    audio: context.audio,
+                    chunkSize: context.options.chunkSize,
+                    deviceId: context.inputDeviceId,
+                    workletUrl: context.options.workletUrl,
+                    muted: context.muted,
+                    guard: context.options.echoGuard,
+                    meters: context.meters,
+                    uplink: context.uplink,
+                  }),
+                },
+                { id: 'audioState', src: 'audioState', input: ({ context }) => ({ audio: context.audio, output: context.outputDeviceId }) },
+              ],
+              on: {
+                RESUME_AUDIO: { actions: 'resumeAudio' },
+                // Not fatal: the system default plays instead.
+                'audio.unrouted': { actions: 'reportUnrouted' },
+                // Left and entered again (a transition on the region itself would re-enter its parallel
+                // sibling, the connection, too).
+                'audio.frozen': { target: 'context', reenter: true, actions: ['closeAudio', 'openAudio'] },
+              },
+              initial: 'starting',
+              states: {
+                starting: {
+                  after: { audioStart: 'blocked' },
+                  on: { 'audio.running': 'running', 'audio.blocked': 'blocked' },
+                },
+                // A context that stops running (the engine or the OS suspended it) must start again;
+                // meanwhile nothing is audible, so the agent is not `speaking`.
+                running: { tags: 'audible', on: { 'audio.suspended': 'starting' } },
+                blocked: {
+                  tags: 'audioBlocked',
+                  entry: 'reportBlocked',
+                  on: { 'audio.running': 'running' },
+                },
+              },
             },
           },
         },

@@ -114,7 +114,7 @@ export class PerfVoice {
         settle();
       };
       const check = (snapshot: SnapshotFrom<typeof sessionMachine>) => {
-        if (snapshot.matches({ session: { audio: 'running' } })) done(resolve);
+        if (snapshot.matches({ session: { audio: { context: 'running' } } })) done(resolve);
         else if (!snapshot.matches('session')) done(() => reject(new PerfVoiceError('stopped', 'The session ended before its audio started.')));
       };
       const subscription = this.#actor.subscribe(check);

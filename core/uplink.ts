@@ -8,6 +8,8 @@
 export interface Uplink {
   /** Set by the microphone actor: a new port on which the capture worklet posts its chunk frames. */
   capture: (() => MessagePort) | null;
+  /** Set by the socket actor: hands it a capture port made after it started (a rebuilt context's). */
+  mic: ((port: MessagePort) => void) | null;
   /** Set by the socket actor: hands it the playback worklet's port for agent audio and flushes. */
   playback: ((port: MessagePort) => void) | null;
   /** Chunks and bytes sent this session (counted by the relay, reported once a second). */
@@ -15,4 +17,4 @@ export interface Uplink {
   bytes: number;
 }
 
-export const createUplink = (): Uplink => ({ capture: null, playback: null, chunks: 0, bytes: 0 });
+export const createUplink = (): Uplink => ({ capture: null, mic: null, playback: null, chunks: 0, bytes: 0 });

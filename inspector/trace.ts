@@ -180,7 +180,7 @@ type StateValue = string | { [key: string]: StateValue };
 
 /**
  * A machine state value as one string: the dotted path of each active leaf, e.g.
- * `session.connection.online.connected.listening, session.audio.running` (one path per parallel region).
+ * `session.connection.online.connected.playing.listening, session.audio.context.running` (one path per parallel region).
  */
 export function stateKey(value: StateValue): string {
   if (typeof value === 'string') return value;

@@ -4,7 +4,9 @@
  * no output device) would otherwise make a session that says `connected` and is silent both ways.
  * It also resumes the context when told to, synchronously, so that a call from a click handler
  * counts as a user gesture, and on its own when the page is shown again (a background tab's
- * context that the engine suspended). It plays the context through the chosen output device,
+ * context that the engine suspended). A context whose clock stays frozen while it says it runs
+ * (iOS after a phone call, an output that stalled) plays and hears nothing and never recovers, so
+ * it is reported for the machine to replace. It plays the context through the chosen output device,
  * and back through the system default when that device goes.
  */
 import { fromCallback } from 'xstate';
@@ -18,6 +20,8 @@ export type AudioStateEvent =
   | { type: 'audio.suspended' }
   /** The engine says at once that audio needs a gesture (Firefox's `getAutoplayPolicy`). */
   | { type: 'audio.blocked' }
+  /** Its clock stood still for 2 s while it said it runs (iOS after a call): the machine builds another. */
+  | { type: 'audio.frozen' }
   /** The chosen output device cannot be used, or went: the system default plays. Not fatal. */
   | { type: 'audio.unrouted'; error: Error };
 
@@ -44,6 +48,14 @@ export const audioStateActor = fromCallback<AudioStateCommand, AudioStateInput, 
       if (audio.state === 'running') check();
       else if (live && policy?.call(navigator, 'audiocontext') === 'disallowed') sendBack({ type: 'audio.blocked' });
     });
+    // Two checks a second apart with no progress: timers that run late (a busy or hidden page) only
+    // see more of the clock move, and a laptop waking from sleep has it moving again by the second.
+    let last = -1;
+    let still = 0;
+    const watch = setInterval(() => {
+      if (audio.state != 'running' || audio.currentTime != last) (last = audio.currentTime), (still = 0);
+      else if (++still == 2) sendBack({ type: 'audio.frozen' });
+    }, 1000);
     const resume = () => audio.resume().catch(() => {});
     receive(resume);
     const shown = () => document.visibilityState == 'visible' && resume();
@@ -65,6 +77,7 @@ export const audioStateActor = fromCallback<AudioStateCommand, AudioStateInput, 
     navigator.mediaDevices?.addEventListener('devicechange', gone);
     return () => {
       live = false;
+      clearInterval(watch);
       audio.removeEventListener('statechange', check);
       removeEventListener('visibilitychange', shown);
       navigator.mediaDevices?.removeEventListener('devicechange', gone);

@@ -132,12 +132,15 @@ export const microphoneActor = fromCallback<MicrophoneCommand, MicrophoneInput, 
         channelCountMode: 'explicit',
         processorOptions: options,
       }));
-      // The relay asks for a port of its own each time a socket starts.
-      input.uplink.capture = () => {
+      // The relay asks for a port of its own each time a socket starts; a socket already open (this
+      // microphone is on a rebuilt context) gets one now.
+      const { uplink } = input;
+      uplink.capture = () => {
         const { port1, port2 } = new MessageChannel();
         capture.port.postMessage(port1 satisfies CaptureCommand, [port1]);
         return port2;
       };
+      uplink.mic?.(uplink.capture());
       analyser = audio.createAnalyser();
       analyser.fftSize = 1024;
       attach(media);

@@ -62,8 +62,9 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
     (thread) => (thread instanceof Error ? fail(thread) : queueMicrotask(() => live && sendBack({ type: 'socket.thread', thread }))),
   );
   uplink.playback = (port) => relay.post({ play: port }, [port]);
+  uplink.mic = (mic) => relay.post({ mic }, [mic]);
   const mic = uplink.capture?.();
-  if (mic) relay.post({ mic }, [mic]);
+  if (mic) uplink.mic(mic);
 
   const open = (url: string) => relay.post({ open: url, setup: input.setup });
   const { url } = input;
@@ -83,7 +84,7 @@ export const socketActor = fromCallback<SocketCommand, SocketInput, SocketEvent>
   return () => {
     removeEventListener('offline', offline);
     live = false;
-    uplink.playback = null;
+    uplink.playback = uplink.mic = null;
     meters.vad = 0;
     relay.end();
   };

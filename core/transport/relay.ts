@@ -57,6 +57,7 @@ export interface RelayScope {
 export function relay(scope: RelayScope): void {
   let socket: WebSocket | undefined;
   let play: MessagePort | undefined;
+  let mic: MessagePort | undefined;
   let held: unknown[] = [];
   let opened = false;
   // Agent audio plays only after the initiation metadata, as the page's machine expects.
@@ -189,13 +190,16 @@ export function relay(scope: RelayScope): void {
       }, 1000);
     } else if ('mic' in data) {
       // Chunks before the session is connected are dropped: nothing leaves before the metadata.
-      data.mic.onmessage = ({ data: frame }: MessageEvent<string>) => {
+      // A newer one (a rebuilt context's microphone) replaces it.
+      mic?.close();
+      (mic = data.mic).onmessage = ({ data: frame }: MessageEvent<string>) => {
         if (sending && send(frame)) {
           chunks++;
           bytes += frame.length;
         }
       };
     } else if ('play' in data) {
+      play?.close();
       play = data.play;
       held.forEach((command) => play!.postMessage(command));
       held = [];

@@ -161,7 +161,7 @@ describe.skipIf(ENGINE !== 'chromium' || !ENGINE_AVAILABLE)('the inspector panel
     expect(trace.final.state).toBe('disconnected');
     const replayed = expectReplays(trace);
     for (const leaf of ['agentSpeaking', 'interrupted', 'listening']) {
-      expect(replayed.states.some((state) => state.startsWith(`session.connection.online.connected.${leaf}, session.audio.running`))).toBe(true);
+      expect(replayed.states.some((state) => state.startsWith(`session.connection.online.connected.playing.${leaf}, session.audio.context.running`))).toBe(true);
     }
     // The ping was answered by the relay, not by the machine: no frame of its own to replay.
     expect(replayed.sent).toEqual([]);

@@ -49,7 +49,7 @@ describe('the inspect option', () => {
     const states = seen
       .filter((e) => e.type === '@xstate.snapshot' && e.actorRef === root)
       .map((e) => stateKey((e as unknown as { snapshot: { value: never } }).snapshot.value));
-    expect(states).toEqual(['disconnected', 'session.connection.microphone, session.audio.starting', 'session.connection.microphone, session.audio.running', 'session.connection.online.connecting, session.audio.running', 'session.connection.online.connected.listening, session.audio.running']);
+    expect(states).toEqual(['disconnected', 'session.connection.microphone, session.audio.context.starting', 'session.connection.microphone, session.audio.context.running', 'session.connection.online.connecting, session.audio.context.running', 'session.connection.online.connected.playing.listening, session.audio.context.running']);
     // The child actors are announced too: an inspector sees the whole system.
     const actors = seen.filter((e) => e.type === '@xstate.actor').map((e) => (e.actorRef as unknown as { id: string }).id);
     expect(actors).toEqual(expect.arrayContaining(['microphone', 'socket', 'playback']));
@@ -64,10 +64,10 @@ describe('recordSession', () => {
     const trace = s.recorder.trace();
     const events = trace.entries.filter((e) => e.kind === 'event');
     expect(events.map((e) => [e.source, e.event.type, e.state])).toEqual([
-      ['app', 'START', 'session.connection.microphone, session.audio.starting'],
-      ['audioState', 'audio.running', 'session.connection.microphone, session.audio.running'],
-      ['microphone', 'mic.ready', 'session.connection.online.connecting, session.audio.running'],
-      ['socket', 'server.metadata', 'session.connection.online.connected.listening, session.audio.running'],
+      ['app', 'START', 'session.connection.microphone, session.audio.context.starting'],
+      ['audioState', 'audio.running', 'session.connection.microphone, session.audio.context.running'],
+      ['microphone', 'mic.ready', 'session.connection.online.connecting, session.audio.context.running'],
+      ['socket', 'server.metadata', 'session.connection.online.connected.playing.listening, session.audio.context.running'],
       ['app', 'STOP', 'disconnected'],
     ]);
     expect(events.map((e) => e.t)).toEqual([0, 0, 20, 50, 50]);
@@ -85,7 +85,7 @@ describe('recordSession', () => {
       initialState: 'disconnected',
       options: { agentId: 'agent_1', wsUrl: 'ws://127.0.0.1:1/v1', chunkSize: 2048, connectTimeoutMs: 15000 },
       dropped: 0,
-      final: { state: 'session.connection.online.connected.listening, session.audio.running', status: 'connected', conversationId: 'conv_42' },
+      final: { state: 'session.connection.online.connected.playing.listening, session.audio.context.running', status: 'connected', conversationId: 'conv_42' },
     });
     expect(new Date(trace.recordedAt).toISOString()).toBe(trace.recordedAt);
     expect(JSON.parse(JSON.stringify(trace))).toEqual(trace);
@@ -162,7 +162,7 @@ describe('recordSession', () => {
     s.server(wire.interruption(5));
     const m = s.recorder.metrics();
     expect(m).toMatchObject({
-      state: 'session.connection.online.connected.interrupted, session.audio.running',
+      state: 'session.connection.online.connected.playing.interrupted, session.audio.context.running',
       sent: { chunks: 10, bytes: 10 * 4096, wireBytes: 10 * 5484 },
       received: { chunks: 1, bytes: 6, stale: 0 },
       pingMs: 35,
@@ -239,7 +239,7 @@ describe('recordSession', () => {
     expect(s.recorder.lastTransitions).toEqual([{ source: 'perfvoice.session.connection.online.connecting', target: 'perfvoice.session.connection.online.connected' }]);
     s.server(wire.interruption(1));
     expect(s.recorder.lastTransitions).toEqual([
-      { source: 'perfvoice.session.connection.online.connected', target: 'perfvoice.session.connection.online.connected.interrupted' },
+      { source: 'perfvoice.session.connection.online.connected.playing', target: 'perfvoice.session.connection.online.connected.playing.interrupted' },
     ]);
   });
 
@@ -256,13 +256,13 @@ describe('recordSession', () => {
     recorder.stop();
     fake.voice.stop();
     expect(recorder.trace().entries).toHaveLength(2);
-    expect(recorder.state).toBe('session.connection.online.connected.listening, session.audio.running');
+    expect(recorder.state).toBe('session.connection.online.connected.playing.listening, session.audio.context.running');
   });
 
   it('records from the middle of a session, saying where it began', () => {
     const fake = fakeVoice();
     void fake.voice.start().catch(() => {});
     const recorder = recordSession(fake.voice);
-    expect(recorder.trace().initialState).toBe('session.connection.microphone, session.audio.running');
+    expect(recorder.trace().initialState).toBe('session.connection.microphone, session.audio.context.running');
   });
 });

@@ -44,7 +44,7 @@ describe('replayTrace', () => {
     const result = expectReplays(trace);
     expect(result.states).toEqual(trace.entries.flatMap((e) => (e.kind === 'event' ? [e.state] : [])));
     expect(result.states).toEqual(
-      expect.arrayContaining(['session.connection.online.connected.agentSpeaking, session.audio.running', 'session.connection.online.connected.interrupted, session.audio.running', 'session.connection.online.connected.listening, session.audio.running']),
+      expect.arrayContaining(['session.connection.online.connected.playing.agentSpeaking, session.audio.context.running', 'session.connection.online.connected.playing.interrupted, session.audio.context.running', 'session.connection.online.connected.playing.listening, session.audio.context.running']),
     );
     expect(result.sent).toEqual(['{"type":"user_message","text":"hello"}']);
     expect(result.commands.map((c) => `${c.target}:${c.command.type}`)).toEqual([
@@ -94,9 +94,9 @@ describe('replayTrace', () => {
     const trace = recorded(conversation);
     const index = trace.entries.findIndex((e) => e.kind === 'event' && e.event.type === 'server.interruption');
     const entry = trace.entries[index];
-    if (entry.kind === 'event') entry.state = 'session.connection.online.connected.listening, session.audio.running';
+    if (entry.kind === 'event') entry.state = 'session.connection.online.connected.playing.listening, session.audio.context.running';
     expect(replay(trace).mismatches).toEqual([
-      { index, event: { type: 'server.interruption', eventId: 2, generation: 1 }, expected: 'session.connection.online.connected.listening, session.audio.running', actual: 'session.connection.online.connected.interrupted, session.audio.running' },
+      { index, event: { type: 'server.interruption', eventId: 2, generation: 1 }, expected: 'session.connection.online.connected.playing.listening, session.audio.context.running', actual: 'session.connection.online.connected.playing.interrupted, session.audio.context.running' },
     ]);
   });
 
@@ -106,7 +106,7 @@ describe('replayTrace', () => {
     const fake = fakeVoice();
     void fake.voice.start().catch(() => {});
     const trace = recordSession(fake.voice).trace();
-    expect(() => replay(trace)).toThrow(/begins in "session.connection.microphone, session.audio.running"/);
+    expect(() => replay(trace)).toThrow(/begins in "session.connection.microphone, session.audio.context.running"/);
   });
 });
 

@@ -43,7 +43,7 @@ export function run(overrides: Partial<SessionOptions> = {}) {
     const v = actor.getSnapshot().value as string | { session: { connection: unknown } };
     return JSON.stringify(typeof v === 'string' ? v : { session: v.session.connection });
   };
-  const audio = () => (actor.getSnapshot().value as { session?: { audio: string } }).session?.audio ?? null;
+  const audio = () => (actor.getSnapshot().value as { session?: { audio: { context: string } } }).session?.audio.context ?? null;
   const context = () => actor.getSnapshot().context;
   /** Start, mic ready, metadata: a connected session. */
   const connect = () => {

@@ -22,7 +22,7 @@ function blockedVoice() {
   return { ...v, errors };
 }
 
-const audioRegion = (voice: PerfVoice) => (voice.actor.getSnapshot().value as { session?: { audio: string } }).session?.audio;
+const audioRegion = (voice: PerfVoice) => (voice.actor.getSnapshot().value as { session?: { audio: { context: string } } }).session?.audio.context;
 
 describe('an AudioContext that does not run', () => {
   it('is a state of its own after 2 s: audioBlocked, one audio_blocked error, and the session still connects', async () => {

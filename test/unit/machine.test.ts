@@ -24,7 +24,7 @@ describe('session machine: the way in', () => {
     s.actor.send({ type: 'START' });
     s.microphone.send({ type: 'mic.ready' });
     s.socket.send(fromServer(wire.metadata('conv_7', 'pcm_24000')));
-    expect(s.value()).toBe('{"session":{"online":{"connected":"listening"}}}');
+    expect(s.value()).toBe('{"session":{"online":{"connected":{"playing":"listening"}}}}');
     expect(s.context().conversationId).toBe('conv_7');
     expect(s.playback.live).toBe(true);
     expect(s.playback.input?.format).toBe('pcm_24000');
