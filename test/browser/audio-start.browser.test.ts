@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireTrustedClick } from './support/autoplay';
 import { ENGINE, ENGINE_AVAILABLE, ENGINE_LABEL } from './support/engines/driver';
-import { events, expectReleased, start, tone, until } from './support/scenario';
+import { events, expectReleased, sockets, start, tone, until } from './support/scenario';
 import { browserSuite, report, sleep } from './support/suite';
 
 type Outcome = Awaited<ReturnType<typeof start>>;
@@ -26,10 +26,6 @@ function addResumeButton() {
   document.body.append(button);
   return true;
 }
-
-/** Every socket the page opened (in the relay's Worker by default), still open or not. */
-const sockets = (page: Parameters<typeof events>[0]) =>
-  page.evaluate(() => window.harness.sockets.map((s: { thread: string; readyState: number }) => ({ thread: s.thread, readyState: s.readyState })));
 
 const audioErrors = async (page: Parameters<typeof events>[0]) =>
   (await events(page)).filter((e) => e.name === 'error' && (e.args[0] as { code?: string }).code === 'audio_blocked');

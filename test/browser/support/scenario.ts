@@ -109,6 +109,10 @@ export async function expectReleased(page: Page): Promise<void> {
   expect(state.status).toBe('disconnected');
 }
 
+/** Every socket the page opened (in the relay's Worker by default), still open or not. */
+export const sockets = (page: Page): Promise<{ thread: string; readyState: number }[]> =>
+  page.evaluate(() => window.harness.sockets.map((s: { thread: string; readyState: number }) => ({ thread: s.thread, readyState: s.readyState })));
+
 /** Peak level of what the page is sending to its speakers right now. */
 export const outputPeak = (page: Page): Promise<number> => page.evaluate(() => window.harness.outputPeak());
 
