@@ -6,8 +6,8 @@
  * once and driven only through `send`, `subscribe`, `on` and `getSnapshot`; persistence
  * (`getPersistedSnapshot`, `restoreSnapshot`), serialisation (`toJSON`, `definition`), `provide`,
  * `select`, `microstep`, the observable interop, the devtools hook (never passed) and the event
- * lists are never reached from the script tag. npm users get xstate as a dependency, untouched; `test/package/lean-xstate.test.ts`
- * checks that each member named here is found (a new xstate release that renames one fails the
+ * lists are never reached from the script tag. npm users get xstate as a dependency, untouched;
+ * `test/package/lean-xstate.test.ts` checks that each member named here is found (a new xstate release that renames one fails the
  * test rather than silently keeping it) and that the file still runs a session.
  */
 
