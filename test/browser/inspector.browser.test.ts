@@ -27,7 +27,8 @@ const OUT = join(ROOT, 'test-results');
  * same toggle (see the README's inspector section); list it here once it does.
  */
 const INSPECTABLE_EXAMPLES = ['vanilla', 'svelte', 'vue', 'react'];
-const CONNECTED = 'perfvoice.session.connection.online.connected';
+// Where the connected leaves live: inside `playing`, the state that holds the playback.
+const CONNECTED = 'perfvoice.session.connection.online.connected.playing';
 
 /** Mounts the panel from the script-tag build, as an example page does, and logs each highlighted leaf state. */
 async function mount(page: Page): Promise<void> {
@@ -136,7 +137,7 @@ describe.skipIf(ENGINE !== 'chromium' || !ENGINE_AVAILABLE)('the inspector panel
     expect(rows).toMatch(/↓ audio ×\d+ · [\d.]+ kB · event_id \d+/);
     expect(rows).toMatch(new RegExp(`↓ audio ×\\d+ · [\\d.]+ kB · event_id (\\d+–)?${Math.max(...eventIds)}\\b`));
     expect(rows).toMatch(/↑ user_audio_chunk ×\d+ · [\d.]+ kB/);
-    expect(rows).toMatch(/◆ session\.connection\.online\.connected\.interrupted/);
+    expect(rows).toMatch(/◆ session\.connection\.online\.connected\.playing\.interrupted/);
     expect(end.all).not.toContain(API_KEY);
     // Metrics while the agent spoke, and at the end.
     expect(speaking.metrics.output).not.toBe('0.00');
