@@ -42,8 +42,9 @@ function vitest(project, engine) {
     results.skipped += json.numPendingTests + json.numTodoTests;
     counted = true;
     if (json.numFailedTests) {
-      // Name them here too: the closing lines are what a CI log shows first.
-      const names = json.testResults.flatMap((file) => file.assertionResults.filter((test) => test.status === 'failed').map((test) => `  ✗ ${test.fullName}`));
+      // Name them here too, with the first lines of why: the closing lines are what a CI log shows first.
+      const why = (test) => (test.failureMessages?.[0] ?? '').replace(/\u001b\[[0-9;]*m/g, '').replace(/\b(pk|sk)_\w+/g, '$1_…').split('\n').filter((line) => line.trim()).slice(0, 3).map((line) => `      ${line.trim().slice(0, 240)}`);
+      const names = json.testResults.flatMap((file) => file.assertionResults.filter((test) => test.status === 'failed').flatMap((test) => [`  ✗ ${test.fullName}`, ...why(test)]));
       failures.push(`vitest (${label}): ${json.numFailedTests} failed\n${names.join('\n')}`);
     }
   } catch {

@@ -24,9 +24,15 @@ export function tone(seconds: number, frequency = 440, rate = 16000, amplitude =
   return out;
 }
 
-/** Polls `fn(arg)` in the page until it returns a truthy value, and returns that value. */
+/**
+ * Polls `fn(arg)` in the page until it returns a truthy value, and returns that value. A timeout
+ * names the condition: engines' own messages do not, and a CI log shows only the message.
+ */
 export function until<T, A = undefined>(page: Page, fn: (arg: A) => T, timeout = 10000, arg?: A): Promise<T> {
-  return page.waitFor(fn, arg as A, timeout);
+  return page.waitFor(fn, arg as A, timeout).catch((error: Error) => {
+    error.message = `until ${String(fn).replace(/\s+/g, ' ').slice(0, 200)}: ${error.message}`;
+    throw error;
+  });
 }
 
 /**
